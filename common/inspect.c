@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* inspect.c - the --inspect report, as text and as JSON. */
+#include "inspect.h"
+#include "digest.h"
+#include "elf_arch.h"
+#include "launch.h"
+
+#include <stdint.h>
+
+static const char *stub_arch(const struct runfile *rf)
+{
+	enum elf_arch arch;
+	uint16_t machine;
+
+	if (elf_read_arch(rf->fd, 0, &arch, &machine) < 0)
+		return "not ELF";
+	return elf_arch_name(arch);
+}
+
+static void text(const struct runfile *rf, const char *name, struct strbuf *o)
+{
+	const struct runfile_footer *f = &rf->footer;
+	const struct spec *s = &rf->spec;
+	char hex[SHA256_HEX_LEN + 1];
+
+	strbuf_addf(o, "runfile:        %s (%llu bytes, format %u)\n", name,
+		    (unsigned long long)rf->size, f->version);
+	strbuf_addf(o, "stub:           offset 0, %llu bytes, %s\n",
+		    (unsigned long long)f->payload_offset, stub_arch(rf));
+	sha256_hex(f->payload_sha256, hex);
+	strbuf_addf(o, "payload:        offset %llu, %llu bytes, %s, %zu chunks, sha256 %s\n",
+		    (unsigned long long)f->payload_offset, (unsigned long long)f->payload_length,
+		    payload_codec_name(f->codec), s->nchunks, hex);
+	sha256_hex(f->spec_sha256, hex);
+	strbuf_addf(o, "spec:           offset %llu, %llu bytes, sha256 %s\n",
+		    (unsigned long long)f->spec_offset, (unsigned long long)f->spec_length, hex);
+	strbuf_addf(o, "footer:         offset %llu, %d bytes\n",
+		    (unsigned long long)(rf->size - RUNFILE_FOOTER_SIZE), RUNFILE_FOOTER_SIZE);
+	strbuf_addf(o, "list payload:   tail -c +%llu %s | head -c %llu | tar tvzf -\n",
+		    (unsigned long long)f->payload_offset + 1, name,
+		    (unsigned long long)f->payload_length);
+	strbuf_addstr(o, "\n");
+	strbuf_addf(o, "test:           %s\n", s->test_name);
+	strbuf_addf(o, "scheduler:      %s%s\n", s->sched_name,
+		    spec_has_scheduler(s) ? "" : " (no scheduler binary: the test runs under EEVDF)");
+	strbuf_addf(o, "git:            %s\n", s->git_hash);
+	strbuf_addf(o, "packed by:      %s\n", s->packer);
+	strbuf_addf(o, "topology needs: %u LLCs, %u cores per LLC, %u threads per core, %u NUMA nodes\n",
+		    s->llcs, s->cores_per_llc, s->threads_per_core, s->numa_nodes);
+	strbuf_addf(o, "duration:       %u s\n", s->duration_secs);
+	strbuf_addf(o, "watchdog:       %u s\n", s->watchdog_secs);
+	strbuf_addf(o, "attach timeout: %u s\n", s->attach_timeout_secs);
+	strbuf_addf(o, "cgroup parent:  %s\n", s->cgroup_parent ? s->cgroup_parent : "none");
+	strbuf_addstr(o, "\ncommands (DIR is the temporary extraction directory):\n");
+	if (spec_has_scheduler(s)) {
+		strbuf_addstr(o, "  scheduler:    ");
+		launch_render_sched(s, o);
+		strbuf_addstr(o, "\n");
+	}
+	strbuf_addstr(o, "  test:         ");
+	launch_render_test(s, o);
+	strbuf_addstr(o, "\n\narchive members:\n");
+	for (size_t i = 0; i < s->nmembers; i++)
+		strbuf_addf(o, "  %04o %12llu  %s\n", s->members[i].mode,
+			    (unsigned long long)s->members[i].size, s->members[i].name);
+	if (s->has_early)
+		strbuf_addf(o, "\nearly prefix:   %llu payload bytes (scheduler and includes) have "
+			    "their own digest\n", (unsigned long long)s->early_clen);
+}
+
+static void json_kv_str(struct strbuf *o, const char *k, const char *v, bool comma)
+{
+	strbuf_addf(o, "  \"%s\": ", k);
+	if (v)
+		strbuf_add_json_string(o, v);
+	else
+		strbuf_addstr(o, "null");
+	strbuf_addstr(o, comma ? ",\n" : "\n");
+}
+
+static void json_kv_u64(struct strbuf *o, const char *k, unsigned long long v)
+{
+	strbuf_addf(o, "  \"%s\": %llu,\n", k, v);
+}
+
+static void json(const struct runfile *rf, const char *name, struct strbuf *o)
+{
+	const struct runfile_footer *f = &rf->footer;
+	const struct spec *s = &rf->spec;
+	struct strbuf cmd = STRBUF_INIT;
+	char hex[SHA256_HEX_LEN + 1];
+
+	strbuf_addstr(o, "{\n");
+	json_kv_str(o, "file", name, true);
+	json_kv_u64(o, "size", rf->size);
+	json_kv_u64(o, "format_version", f->version);
+	json_kv_str(o, "stub_arch", stub_arch(rf), true);
+	json_kv_u64(o, "stub_length", f->payload_offset);
+	json_kv_u64(o, "payload_offset", f->payload_offset);
+	json_kv_u64(o, "payload_length", f->payload_length);
+	json_kv_str(o, "payload_codec", payload_codec_name(f->codec), true);
+	sha256_hex(f->payload_sha256, hex);
+	json_kv_str(o, "payload_sha256", hex, true);
+	json_kv_u64(o, "payload_chunks", s->nchunks);
+	json_kv_u64(o, "spec_offset", f->spec_offset);
+	json_kv_u64(o, "spec_length", f->spec_length);
+	sha256_hex(f->spec_sha256, hex);
+	json_kv_str(o, "spec_sha256", hex, true);
+	json_kv_str(o, "test", s->test_name, true);
+	json_kv_str(o, "scheduler", s->sched_name, true);
+	strbuf_addf(o, "  \"has_scheduler\": %s,\n", spec_has_scheduler(s) ? "true" : "false");
+	json_kv_str(o, "git_hash", s->git_hash, true);
+	json_kv_str(o, "packer", s->packer, true);
+	strbuf_addf(o, "  \"topology\": {\"llcs\": %u, \"cores_per_llc\": %u, "
+		    "\"threads_per_core\": %u, \"numa_nodes\": %u},\n",
+		    s->llcs, s->cores_per_llc, s->threads_per_core, s->numa_nodes);
+	json_kv_u64(o, "duration_secs", s->duration_secs);
+	json_kv_u64(o, "watchdog_secs", s->watchdog_secs);
+	json_kv_u64(o, "attach_timeout_secs", s->attach_timeout_secs);
+	json_kv_str(o, "cgroup_parent", s->cgroup_parent, true);
+
+	strbuf_addstr(o, "  \"scheduler_args\": [");
+	for (size_t i = 0; i < s->sched_argc; i++) {
+		const struct spec_arg *a = &s->sched_argv[i];
+
+		strbuf_addstr(o, i ? ", [" : "[");
+		for (size_t j = 0; j < a->nseg; j++) {
+			strbuf_addstr(o, j ? ", " : "");
+			if (a->seg[j].kind == ARG_SEG_DIR) {
+				strbuf_addstr(o, "{\"dir\": true}");
+			} else {
+				strbuf_addstr(o, "{\"literal\": ");
+				strbuf_add_json_string(o, a->seg[j].literal);
+				strbuf_addstr(o, "}");
+			}
+		}
+		strbuf_addstr(o, "]");
+	}
+	strbuf_addstr(o, "],\n");
+	if (spec_has_scheduler(s))
+		launch_render_sched(s, &cmd);
+	json_kv_str(o, "scheduler_command", spec_has_scheduler(s) ? strbuf_cstr(&cmd) : NULL, true);
+	strbuf_reset(&cmd);
+	launch_render_test(s, &cmd);
+	json_kv_str(o, "test_command", strbuf_cstr(&cmd), true);
+	strbuf_release(&cmd);
+
+	strbuf_addstr(o, "  \"members\": [");
+	for (size_t i = 0; i < s->nmembers; i++) {
+		strbuf_addstr(o, i ? ",\n    {\"name\": " : "\n    {\"name\": ");
+		strbuf_add_json_string(o, s->members[i].name);
+		strbuf_addf(o, ", \"size\": %llu, \"mode\": \"%04o\"}",
+			    (unsigned long long)s->members[i].size, s->members[i].mode);
+	}
+	strbuf_addstr(o, "\n  ],\n");
+	if (s->has_early)
+		strbuf_addf(o, "  \"early_prefix_length\": %llu\n", (unsigned long long)s->early_clen);
+	else
+		strbuf_addstr(o, "  \"early_prefix_length\": null\n");
+	strbuf_addstr(o, "}\n");
+}
+
+void inspect_runfile(const struct runfile *rf, const char *name, bool as_json, struct strbuf *out)
+{
+	if (as_json)
+		json(rf, name, out);
+	else
+		text(rf, name, out);
+}

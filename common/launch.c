@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* launch.c - scheduler and test argv from the spec. */
+#include "launch.h"
+#include "xalloc.h"
+
+#include <string.h>
+
+#define DIR_PLACEHOLDER "\"${DIR}\""
+
+static char *expand(const struct spec_arg *a, const char *dir)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < a->nseg; i++)
+		strbuf_addstr(&sb, a->seg[i].kind == ARG_SEG_DIR ? dir : a->seg[i].literal);
+	return strbuf_detach(&sb, NULL);
+}
+
+char **launch_sched_argv(const struct spec *s, const char *dir)
+{
+	char **argv = xcalloc(s->sched_argc + 2, sizeof(*argv));
+
+	argv[0] = xasprintf("%s/%s", dir, MEMBER_SCHEDULER);
+	for (size_t i = 0; i < s->sched_argc; i++)
+		argv[i + 1] = expand(&s->sched_argv[i], dir);
+	return argv;
+}
+
+char **launch_test_argv(const struct spec *s, const char *dir, const char *duration,
+			const char *watchdog)
+{
+	char **argv = xcalloc(9, sizeof(*argv));
+	size_t n = 0;
+
+	argv[n++] = xasprintf("%s/%s", dir, MEMBER_RUNNER);
+	argv[n++] = xstrdup("run");
+	argv[n++] = xstrdup("--ktstr-test-fn");
+	argv[n++] = xstrdup(s->test_name);
+	if (duration) {
+		argv[n++] = xstrdup("--duration");
+		argv[n++] = xstrdup(duration);
+	}
+	if (watchdog) {
+		argv[n++] = xstrdup("--watchdog-timeout");
+		argv[n++] = xstrdup(watchdog);
+	}
+	return argv;
+}
+
+void launch_argv_free(char **argv)
+{
+	if (!argv)
+		return;
+	for (char **p = argv; *p; p++)
+		free(*p);
+	free(argv);
+}
+
+static bool safe_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       strchr("._+=/:,@%^-", c);
+}
+
+/* One literal piece: bare when every byte is safe, else '...' with '\'' */
+static void quote_piece(struct strbuf *out, const char *s)
+{
+	bool bare = *s != '\0';
+
+	for (const char *p = s; *p && bare; p++)
+		bare = safe_char((unsigned char)*p);
+	if (bare) {
+		strbuf_addstr(out, s);
+		return;
+	}
+	strbuf_addch(out, '\'');
+	for (const char *p = s; *p; p++) {
+		if (*p == '\'')
+			strbuf_addstr(out, "'\\''");
+		else
+			strbuf_addch(out, *p);
+	}
+	strbuf_addch(out, '\'');
+}
+
+void launch_quote(struct strbuf *out, const char *s)
+{
+	quote_piece(out, s);
+}
+
+static void render_arg(struct strbuf *out, const struct spec_arg *a)
+{
+	if (a->nseg == 0) {
+		strbuf_addstr(out, "''");
+		return;
+	}
+	for (size_t i = 0; i < a->nseg; i++) {
+		if (a->seg[i].kind == ARG_SEG_DIR)
+			strbuf_addstr(out, DIR_PLACEHOLDER);
+		else
+			quote_piece(out, a->seg[i].literal);
+	}
+}
+
+void launch_render_sched(const struct spec *s, struct strbuf *out)
+{
+	strbuf_addstr(out, DIR_PLACEHOLDER "/" MEMBER_SCHEDULER);
+	for (size_t i = 0; i < s->sched_argc; i++) {
+		strbuf_addch(out, ' ');
+		render_arg(out, &s->sched_argv[i]);
+	}
+}
+
+void launch_render_test(const struct spec *s, struct strbuf *out)
+{
+	strbuf_addstr(out, DIR_PLACEHOLDER "/" MEMBER_RUNNER " run --ktstr-test-fn ");
+	quote_piece(out, s->test_name);
+}

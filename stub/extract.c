@@ -1,0 +1,593 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * extract.c - parallel inflate, in-order hash and tar parse of the payload.
+ *
+ * libarchive parses the tar stream (headers, pax records, sizes); the
+ * member files are written here with openat(O_CREAT | O_EXCL | O_NOFOLLOW)
+ * relative to the work directory, instead of with archive_write_disk: only
+ * the names the spec lists are accepted, so nothing can land outside the
+ * directory, no link or device node can be created, and the process never
+ * depends on its current directory.
+ */
+#include "extract.h"
+#include "inflate.h"
+#include "digest.h"
+#include "error.h"
+#include "macros.h"
+#include "xalloc.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SLOTS_PER_WORKER 2
+#define SLOTS_EXTRA 2
+
+enum slot_state { SLOT_FREE, SLOT_BUSY, SLOT_READY };
+
+struct slot {
+	enum slot_state state;
+	size_t chunk;               /* which chunk it holds */
+	uint8_t *cbuf, *ubuf;
+	size_t ccap, ucap;
+	int err;
+	struct error_state *msg;
+};
+
+struct extract_job {
+	const struct runfile *rf;
+	int dirfd;
+	int evfd;
+	enum payload_codec codec;
+	uint64_t *chunk_off;        /* file offset of each chunk */
+
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct slot *slots;
+	size_t nslots;
+	size_t next_claim;          /* next chunk a worker takes */
+	size_t next_consume;        /* next chunk the consumer takes */
+	bool stop;
+
+	pthread_t *workers;
+	unsigned nworkers;
+	pthread_t consumer;
+	bool consumer_started;
+
+	/* consumer side */
+	struct sha256_ctx sha;
+	uint64_t hashed;            /* compressed bytes hashed so far */
+	uint64_t delivered;         /* tar bytes handed to libarchive */
+	bool early_verified;
+	size_t held;                /* slot libarchive currently reads, or SIZE_MAX */
+	bool *seen;                 /* per spec member */
+	bool include_dir;
+
+	_Atomic uint64_t written;
+	uint64_t total;
+	_Atomic int state;
+	int err;
+	struct error_state *msg;
+};
+
+static void post(struct extract_job *job, enum extract_state st)
+{
+	uint64_t one = 1;
+
+	atomic_store(&job->state, st);
+	if (write(job->evfd, &one, sizeof(one)) < 0) {
+		/* eventfd counter cannot overflow here */
+	}
+}
+
+/* ---- workers: read and inflate chunks ------------------------------------- */
+
+static int read_full(int fd, uint8_t *buf, size_t len, uint64_t off)
+{
+	while (len) {
+		ssize_t n = pread(fd, buf, len, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return error_set_errno(-errno, "cannot read the payload");
+		if (n == 0)
+			return error_set(-EIO, "the payload is truncated");
+		buf += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
+	return 0;
+}
+
+static int fill_slot(struct extract_job *job, struct inflater *codec, struct slot *sl)
+{
+	const struct spec_chunk *c = &job->rf->spec.chunks[sl->chunk];
+	int r;
+
+	if (sl->ccap < c->clen) {
+		free(sl->cbuf);
+		sl->cbuf = xmalloc((size_t)c->clen);
+		sl->ccap = (size_t)c->clen;
+	}
+	if (sl->ucap < c->ulen) {
+		free(sl->ubuf);
+		sl->ubuf = xmalloc((size_t)c->ulen);
+		sl->ucap = (size_t)c->ulen;
+	}
+	r = read_full(job->rf->fd, sl->cbuf, (size_t)c->clen, job->chunk_off[sl->chunk]);
+	if (r < 0)
+		return r;
+	r = inflater_run(codec, sl->cbuf, (size_t)c->clen, sl->ubuf, (size_t)c->ulen);
+	if (r < 0)
+		return error_prefix(r, "payload chunk %zu", sl->chunk);
+	return 0;
+}
+
+static void *worker_main(void *arg)
+{
+	struct extract_job *job = arg;
+	struct inflater *codec = inflater_new(job->codec);
+	size_t n = job->rf->spec.nchunks;
+
+	pthread_mutex_lock(&job->lock);
+	for (;;) {
+		struct slot *sl = NULL;
+
+		while (!job->stop && job->next_claim < n &&
+		       job->next_claim >= job->next_consume + job->nslots)
+			pthread_cond_wait(&job->cond, &job->lock);
+		if (job->stop || job->next_claim >= n)
+			break;
+		sl = &job->slots[job->next_claim % job->nslots];
+		if (sl->state != SLOT_FREE) {   /* the consumer still holds it */
+			pthread_cond_wait(&job->cond, &job->lock);
+			continue;
+		}
+		sl->state = SLOT_BUSY;
+		sl->chunk = job->next_claim++;
+		pthread_mutex_unlock(&job->lock);
+
+		sl->err = fill_slot(job, codec, sl);
+		if (sl->err < 0)
+			error_save(&sl->msg);
+
+		pthread_mutex_lock(&job->lock);
+		sl->state = SLOT_READY;
+		pthread_cond_broadcast(&job->cond);
+	}
+	pthread_mutex_unlock(&job->lock);
+	inflater_free(codec);
+	return NULL;
+}
+
+/* ---- consumer: hash in order, feed libarchive, write members --------------- */
+
+/* Wait for the next chunk in order; hash it.  NULL at the end or on error. */
+static struct slot *next_chunk(struct extract_job *job, int *err)
+{
+	const struct spec *s = &job->rf->spec;
+	struct slot *sl;
+
+	*err = 0;
+	if (job->next_consume >= s->nchunks)
+		return NULL;
+	sl = &job->slots[job->next_consume % job->nslots];
+	pthread_mutex_lock(&job->lock);
+	while (!job->stop && !(sl->state == SLOT_READY && sl->chunk == job->next_consume))
+		pthread_cond_wait(&job->cond, &job->lock);
+	pthread_mutex_unlock(&job->lock);
+	if (job->stop) {
+		*err = error_set(-ECANCELED, "extraction stopped");
+		return NULL;
+	}
+	if (sl->err < 0) {
+		error_restore(sl->msg);
+		*err = sl->err;
+		return NULL;
+	}
+	sha256_update(&job->sha, (size_t)s->chunks[sl->chunk].clen, sl->cbuf);
+	job->hashed += s->chunks[sl->chunk].clen;
+	if (s->has_early && job->hashed == s->early_clen) {
+		struct sha256_ctx prefix = job->sha;
+		uint8_t d[SHA256_DIGEST_SIZE];
+
+		sha256_digest(&prefix, sizeof(d), d);
+		if (memcmp(d, s->early_sha256, sizeof(d)) != 0) {
+			*err = error_set(-EBADMSG, "payload digest mismatch in the scheduler's part: "
+					 "the runfile is corrupted");
+			return NULL;
+		}
+		job->early_verified = true;
+	}
+	job->next_consume++;
+	return sl;
+}
+
+static void release_slot(struct extract_job *job, size_t idx)
+{
+	if (idx == SIZE_MAX)
+		return;
+	pthread_mutex_lock(&job->lock);
+	job->slots[idx].state = SLOT_FREE;
+	pthread_cond_broadcast(&job->cond);
+	pthread_mutex_unlock(&job->lock);
+}
+
+static la_ssize_t tar_read(struct archive *a, void *arg, const void **buf)
+{
+	struct extract_job *job = arg;
+	struct slot *sl;
+	int err;
+
+	release_slot(job, job->held);
+	job->held = SIZE_MAX;
+	sl = next_chunk(job, &err);
+	if (!sl) {
+		if (err < 0) {
+			archive_set_error(a, -err, "%s", error_message());
+			return -1;
+		}
+		return 0;
+	}
+	job->held = (size_t)(sl - job->slots);
+	*buf = sl->ubuf;
+	job->delivered += job->rf->spec.chunks[sl->chunk].ulen;
+	return (la_ssize_t)job->rf->spec.chunks[sl->chunk].ulen;
+}
+
+static const char *type_name(mode_t type)
+{
+	switch (type) {
+	case AE_IFLNK: return "a symbolic link";
+	case AE_IFDIR: return "a directory";
+	case AE_IFCHR: return "a character device";
+	case AE_IFBLK: return "a block device";
+	case AE_IFIFO: return "a FIFO";
+	case AE_IFSOCK: return "a socket";
+	default: return "not a regular file";
+	}
+}
+
+static bool has_dotdot(const char *name)
+{
+	for (const char *p = name; (p = strstr(p, "..")); p += 2)
+		if ((p == name || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+			return true;
+	return false;
+}
+
+/* The spec member this header is, after every structural check. */
+static int check_header(struct extract_job *job, struct archive_entry *e, size_t *idx)
+{
+	const struct spec *s = &job->rf->spec;
+	const char *name = archive_entry_pathname(e);
+	const struct spec_member *m;
+
+	if (!name || !name[0])
+		return error_set(-EBADMSG, "archive member without a name");
+	if (name[0] == '/')
+		return error_set(-EBADMSG, "archive member '%s' has an absolute path", name);
+	if (has_dotdot(name))
+		return error_set(-EBADMSG, "archive member '%s' has a '..' component", name);
+	if (archive_entry_hardlink(e))
+		return error_set(-EBADMSG, "archive member '%s' is a hard link (to '%s')", name,
+				 archive_entry_hardlink(e));
+	if (archive_entry_filetype(e) != AE_IFREG)
+		return error_set(-EBADMSG, "archive member '%s' is %s; only regular files are "
+				 "allowed", name, type_name(archive_entry_filetype(e)));
+	if (archive_entry_sparse_count(e) > 0)
+		return error_set(-EBADMSG, "archive member '%s' is a sparse file", name);
+	m = spec_member_find(s, name);
+	if (!m)
+		return error_set(-EBADMSG, "archive member '%s' is not in the runfile's layout", name);
+	*idx = (size_t)(m - s->members);
+	if (job->seen[*idx])
+		return error_set(-EBADMSG, "archive member '%s' appears twice", name);
+	if (!archive_entry_size_is_set(e) || archive_entry_size(e) < 0 ||
+	    (uint64_t)archive_entry_size(e) != m->size)
+		return error_set(-EBADMSG, "archive member '%s' is %lld bytes, the spec says %llu",
+				 name, (long long)archive_entry_size(e),
+				 (unsigned long long)m->size);
+	return 0;
+}
+
+static int write_all(int fd, const void *buf, size_t len, const char *name)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return error_set_errno(-errno, "cannot write %s", name);
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int extract_member(struct extract_job *job, struct archive *a, size_t idx)
+{
+	const struct spec_member *m = &job->rf->spec.members[idx];
+	_cleanup_close_ int fd = -1;
+	uint64_t written = 0;
+	int r;
+
+	if (strchr(m->name, '/') && !job->include_dir) {
+		if (mkdirat(job->dirfd, MEMBER_INCLUDE_DIR, 0700) < 0)
+			return error_set_errno(-errno, "cannot create %s/", MEMBER_INCLUDE_DIR);
+		job->include_dir = true;
+	}
+	fd = openat(job->dirfd, m->name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    0700);
+	if (fd < 0)
+		return error_set_errno(-errno, "cannot create %s", m->name);
+	for (;;) {
+		const void *buf;
+		size_t size;
+		la_int64_t off;
+
+		r = archive_read_data_block(a, &buf, &size, &off);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r != ARCHIVE_OK)
+			return error_set(-EBADMSG, "cannot read member %s: %s", m->name,
+					 archive_error_string(a));
+		if ((uint64_t)off != written || size > m->size - written)
+			return error_set(-EBADMSG, "member %s: data out of order or past its size",
+					 m->name);
+		if ((r = write_all(fd, buf, size, m->name)) < 0)
+			return r;
+		written += size;
+		atomic_fetch_add(&job->written, size);
+	}
+	if (written != m->size)
+		return error_set(-EBADMSG, "member %s: %llu of %llu bytes", m->name,
+				 (unsigned long long)written, (unsigned long long)m->size);
+	if (fchmod(fd, m->mode) < 0)
+		return error_set_errno(-errno, "cannot chmod %s", m->name);
+	if (close(take_fd(&fd)) < 0)
+		return error_set_errno(-errno, "cannot write %s", m->name);
+	job->seen[idx] = true;
+	return 0;
+}
+
+/* Everything but the runner is on disk, from the verified prefix. */
+static bool early_ready(const struct extract_job *job)
+{
+	const struct spec *s = &job->rf->spec;
+
+	if (!s->has_early || !job->early_verified || job->delivered > s->early_ulen)
+		return false;
+	for (size_t i = 0; i < s->nmembers; i++)
+		if (!job->seen[i] && strcmp(s->members[i].name, MEMBER_RUNNER) != 0)
+			return false;
+	return true;
+}
+
+static int consume(struct extract_job *job)
+{
+	const struct spec *s = &job->rf->spec;
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	uint8_t d[SHA256_DIGEST_SIZE];
+	bool early_posted = false;
+	int r, err;
+
+	if (!a)
+		return error_set(-ENOMEM, "cannot set up libarchive");
+	archive_read_support_format_tar(a);
+	if (archive_read_open(a, job, NULL, tar_read, NULL) != ARCHIVE_OK) {
+		r = error_set(-EBADMSG, "the payload is not a tar archive: %s",
+			      archive_error_string(a));
+		goto out;
+	}
+	for (;;) {
+		size_t idx = 0;
+
+		r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+			r = error_set(-EBADMSG, "bad tar header in the payload: %s",
+				      archive_error_string(a));
+			goto out;
+		}
+		if ((r = check_header(job, e, &idx)) < 0 || (r = extract_member(job, a, idx)) < 0)
+			goto out;
+		if (!early_posted && early_ready(job)) {
+			early_posted = true;
+			post(job, EXTRACT_EARLY);
+		}
+	}
+	for (size_t i = 0; i < s->nmembers; i++)
+		if (!job->seen[i]) {
+			r = error_set(-EBADMSG, "archive member %s is missing from the payload",
+				      s->members[i].name);
+			goto out;
+		}
+	/* the rest of the payload (tar padding) still counts for the digest */
+	release_slot(job, job->held);
+	job->held = SIZE_MAX;
+	while ((next_chunk(job, &err)) || err < 0) {
+		if (err < 0) {
+			r = err;
+			goto out;
+		}
+		release_slot(job, (job->next_consume - 1) % job->nslots);
+	}
+	sha256_digest(&job->sha, sizeof(d), d);
+	if (memcmp(d, job->rf->footer.payload_sha256, sizeof(d)) != 0) {
+		r = error_set(-EBADMSG, "payload digest mismatch: the runfile is corrupted");
+		goto out;
+	}
+	r = 0;
+out:
+	archive_read_free(a);
+	return r;
+}
+
+static void *consumer_main(void *arg)
+{
+	struct extract_job *job = arg;
+	int r = consume(job);
+
+	if (r < 0) {
+		job->err = r;
+		error_save(&job->msg);
+	}
+	pthread_mutex_lock(&job->lock);
+	job->stop = true;           /* workers are done either way */
+	pthread_cond_broadcast(&job->cond);
+	pthread_mutex_unlock(&job->lock);
+	post(job, r < 0 ? EXTRACT_FAILED : EXTRACT_DONE);
+	return NULL;
+}
+
+/* ---- the job ---------------------------------------------------------------- */
+
+int extract_start(const struct runfile *rf, int dirfd, unsigned nthreads,
+		  struct extract_job **jobp)
+{
+	struct extract_job *job = xcalloc(1, sizeof(*job));
+	int r;
+
+	job->rf = rf;
+	job->dirfd = dirfd;
+	job->codec = (enum payload_codec)rf->footer.codec;
+	job->held = SIZE_MAX;
+	job->evfd = -1;
+	job->seen = xcalloc(rf->spec.nmembers, sizeof(*job->seen));
+	job->chunk_off = xcalloc(rf->spec.nchunks, sizeof(*job->chunk_off));
+	for (uint64_t i = 0, off = rf->footer.payload_offset; i < rf->spec.nchunks; i++) {
+		job->chunk_off[i] = off;
+		off += rf->spec.chunks[i].clen;
+	}
+	for (size_t i = 0; i < rf->spec.nmembers; i++)
+		job->total += rf->spec.members[i].size;
+	sha256_init(&job->sha);
+	pthread_mutex_init(&job->lock, NULL);
+	pthread_cond_init(&job->cond, NULL);
+	job->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (job->evfd < 0) {
+		r = error_set_errno(-errno, "cannot create an eventfd");
+		goto fail;
+	}
+	job->nworkers = nthreads ? nthreads : 1;
+	if (job->nworkers > rf->spec.nchunks)
+		job->nworkers = (unsigned)rf->spec.nchunks;
+	job->nslots = job->nworkers * SLOTS_PER_WORKER + SLOTS_EXTRA;
+	job->slots = xcalloc(job->nslots, sizeof(*job->slots));
+	job->workers = xcalloc(job->nworkers, sizeof(*job->workers));
+	atomic_store(&job->state, EXTRACT_RUNNING);
+
+	for (unsigned i = 0; i < job->nworkers; i++) {
+		if ((r = pthread_create(&job->workers[i], NULL, worker_main, job)) != 0) {
+			job->nworkers = i;
+			error_set(-r, "cannot start an extraction thread: %s", strerror(r));
+			r = -r;
+			goto fail;
+		}
+	}
+	if ((r = pthread_create(&job->consumer, NULL, consumer_main, job)) != 0) {
+		error_set(-r, "cannot start the extraction thread: %s", strerror(r));
+		r = -r;
+		goto fail;
+	}
+	job->consumer_started = true;
+	*jobp = job;
+	return 0;
+fail:
+	{
+		struct error_state *saved;
+
+		error_save(&saved);
+		extract_finish(job);
+		error_restore(saved);
+		error_state_free(saved);
+	}
+	return r;
+}
+
+int extract_event_fd(const struct extract_job *job)
+{
+	return job->evfd;
+}
+
+enum extract_state extract_state(struct extract_job *job)
+{
+	uint64_t v;
+
+	if (read(job->evfd, &v, sizeof(v)) < 0) {
+		/* nothing pending */
+	}
+	return (enum extract_state)atomic_load(&job->state);
+}
+
+void extract_progress(const struct extract_job *job, uint64_t *done, uint64_t *total)
+{
+	*done = atomic_load(&((struct extract_job *)job)->written);
+	*total = job->total;
+}
+
+int extract_finish(struct extract_job *job)
+{
+	int r;
+
+	pthread_mutex_lock(&job->lock);
+	job->stop = true;
+	pthread_cond_broadcast(&job->cond);
+	pthread_mutex_unlock(&job->lock);
+	if (job->consumer_started)
+		pthread_join(job->consumer, NULL);
+	for (unsigned i = 0; i < job->nworkers; i++)
+		pthread_join(job->workers[i], NULL);
+
+	if (atomic_load(&job->state) == EXTRACT_DONE) {
+		r = 0;
+	} else if (job->err < 0) {
+		error_restore(job->msg);
+		r = job->err;
+	} else {
+		r = error_set(-ECANCELED, "extraction stopped before it finished");
+	}
+	for (size_t i = 0; i < job->nslots; i++) {
+		free(job->slots[i].cbuf);
+		free(job->slots[i].ubuf);
+		error_state_free(job->slots[i].msg);
+	}
+	free(job->slots);
+	free(job->workers);
+	free(job->seen);
+	free(job->chunk_off);
+	error_state_free(job->msg);
+	if (job->evfd >= 0)
+		close(job->evfd);
+	pthread_mutex_destroy(&job->lock);
+	pthread_cond_destroy(&job->cond);
+	free(job);
+	return r;
+}
+
+int extract_run(const struct runfile *rf, int dirfd, unsigned nthreads)
+{
+	struct extract_job *job;
+	int r = extract_start(rf, dirfd, nthreads, &job);
+
+	if (r < 0)
+		return r;
+	pthread_join(job->consumer, NULL);
+	job->consumer_started = false;
+	return extract_finish(job);
+}

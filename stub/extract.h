@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * extract.h - verify and extract the payload into the work directory, in
+ * the background.
+ *
+ * Worker threads read and inflate chunks in parallel; one thread hashes
+ * them in order (the digest is computed in the same pass, the payload is
+ * read once) and feeds the tar stream to libarchive, which parses it.
+ * Members are written natively (see extract.c for why).  Two events reach
+ * the caller through a file descriptor it can poll:
+ *  - EXTRACT_EARLY: the scheduler and the include files are on disk, and
+ *    the payload prefix holding them matched its own digest, so the
+ *    scheduler may start while the test binary is still being extracted;
+ *  - EXTRACT_DONE / EXTRACT_FAILED: everything is on disk and the whole
+ *    payload matched the footer's digest, or why not.
+ */
+#ifndef KTSTR_EXTRACT_H
+#define KTSTR_EXTRACT_H
+
+#include <stdint.h>
+
+#include "runfile.h"
+
+enum extract_state {
+	EXTRACT_RUNNING,
+	EXTRACT_EARLY,
+	EXTRACT_DONE,
+	EXTRACT_FAILED,
+};
+
+struct extract_job;
+
+/**
+ * extract_start() - start extracting @rf's payload into the directory @dirfd.
+ * @nthreads: inflate workers (>= 1)
+ * Return: 0 or a negative errno; *@job is set on success.
+ */
+int extract_start(const struct runfile *rf, int dirfd, unsigned nthreads,
+		  struct extract_job **job);
+
+/** extract_event_fd() - readable when the state changed (drain with extract_state()). */
+int extract_event_fd(const struct extract_job *job);
+
+/** extract_state() - the current state; drains the event fd. */
+enum extract_state extract_state(struct extract_job *job);
+
+/** extract_progress() - tar bytes written so far and in total. */
+void extract_progress(const struct extract_job *job, uint64_t *done, uint64_t *total);
+
+/**
+ * extract_finish() - stop (if still running) and join the threads.
+ * Return: 0 if the job reached EXTRACT_DONE, else the negative errno of the
+ * failure with its message restored in the calling thread (-ECANCELED when
+ * it was stopped early).
+ */
+int extract_finish(struct extract_job *job);
+
+/**
+ * extract_run() - extract in the calling thread's time: start, wait, finish.
+ */
+int extract_run(const struct runfile *rf, int dirfd, unsigned nthreads);
+
+#endif

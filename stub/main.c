@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * main.c - the runfile stub: parse the operator's flags, load our own
+ * footer and spec from /proc/self/exe, then run, inspect, preflight,
+ * verify or extract.
+ */
+#include "config.h"
+
+#include "error.h"
+#include "footer.h"
+#include "inspect.h"
+#include "parse.h"
+#include "pathnames.h"
+#include "run.h"
+#include "runfile.h"
+#include "spec.h"
+#include "strbuf.h"
+#include "supervise.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum mode { MODE_RUN, MODE_INSPECT, MODE_PREFLIGHT, MODE_EXTRACT, MODE_VERIFY };
+
+enum {
+	OPT_DURATION = 0x100,
+	OPT_WATCHDOG,
+	OPT_FROZEN,
+	OPT_INSPECT,
+	OPT_JSON,
+	OPT_PREFLIGHT,
+	OPT_EXTRACT,
+	OPT_VERIFY,
+	OPT_KEEP,
+	OPT_ATTACH_TIMEOUT,
+	OPT_VERSION,
+};
+
+/* Keep in sync with usage() and docs/ktstr-runfile.1 (tests compare them). */
+static const struct option long_options[] = {
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "watchdog-timeout", required_argument, NULL, OPT_WATCHDOG },
+	{ "attach-timeout", required_argument, NULL, OPT_ATTACH_TIMEOUT },
+	{ "keep", no_argument, NULL, OPT_KEEP },
+	{ "inspect", no_argument, NULL, OPT_INSPECT },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "preflight", no_argument, NULL, OPT_PREFLIGHT },
+	{ "extract", required_argument, NULL, OPT_EXTRACT },
+	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "help", no_argument, NULL, 'h' },
+	/* frozen at export time: refused with a reason */
+	{ "cpus", optional_argument, NULL, OPT_FROZEN },
+	{ "topology", optional_argument, NULL, OPT_FROZEN },
+	{ "affinity", optional_argument, NULL, OPT_FROZEN },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(const struct runfile *rf)
+{
+	const struct spec *s = &rf->spec;
+	const char *p = program_invocation_short_name;
+
+	printf("Usage: %s [--quiet] [--duration SECS] [--watchdog-timeout SECS]\n"
+	       "       %*s [--attach-timeout SECS] [--keep]\n"
+	       "       %s --inspect [--json] | --preflight | --verify | --extract DIR | --version\n\n",
+	       p, (int)strlen(p), "", p);
+	printf("Reproduces ktstr test '%s' on bare metal: checks the host, extracts the\n"
+	       "embedded binaries to a private temporary directory, %s, runs the test,\n"
+	       "forwards its exit status and cleans up (scheduler, cgroups, files).\n"
+	       "Needs no shell and no other program on the host.\n\n",
+	       s->test_name, spec_has_scheduler(s) ? "attaches the scheduler" :
+	       "(EEVDF: no scheduler is started)");
+	printf("Frozen (re-export to change):\n"
+	       "  scheduler          %s\n"
+	       "  topology           %u NUMA nodes / %u LLCs / %u cores per LLC / %u threads per core\n"
+	       "  scheduler args     see --inspect\n"
+	       "  --cpus, --topology, --affinity are refused\n\n",
+	       s->sched_name, s->numa_nodes, s->llcs, s->cores_per_llc, s->threads_per_core);
+	printf("Overridable:\n"
+	       "  --duration SECS          workload duration (default %u)\n"
+	       "  --watchdog-timeout SECS  scheduler watchdog (default %u)\n"
+	       "  --attach-timeout SECS    wait this long for the scheduler to attach (default %u)\n"
+	       "  -q, --quiet              no banner, status lines or phase times (errors and the\n"
+	       "                           verdict still print)\n"
+	       "  --keep                   keep the extraction directory and print its path\n\n",
+	       s->duration_secs, s->watchdog_secs, s->attach_timeout_secs);
+	printf("Look before you run (no root needed):\n"
+	       "  --inspect [--json]       the spec, the command lines, the archive members,\n"
+	       "                           offsets and digests\n"
+	       "  --preflight              every host check as a table; exit 0 if the host can\n"
+	       "                           run the test, 1 if not; runs nothing from the payload\n"
+	       "  --verify                 check the footer and every digest, run nothing\n"
+	       "  --extract DIR            verify and extract the payload into DIR (new or empty)\n"
+	       "  --version                stub and runfile format versions\n"
+	       "  -h, --help               this text\n\n");
+	printf("Requirements:\n"
+	       "  CAP_SYS_ADMIN (run as root): the scheduler is a kernel BPF program and the test\n"
+	       "  creates cgroups under %s.  A kernel with sched_ext (%s), cgroup v2\n"
+	       "  mounted at %s, no other sched_ext scheduler attached, and the frozen\n"
+	       "  topology; a failing check prints \"host has X, test needs Y\".  The payload is\n"
+	       "  extracted under $TMPDIR (default %s), which must allow exec.\n\n",
+	       PATH_KTSTR_CGROUP, PATH_SCHED_EXT, PATH_CGROUP_ROOT, PATH_DEFAULT_TMPDIR);
+	printf("Exit status:\n"
+	       "  0      the test passed\n"
+	       "  1      a check, the extraction, the scheduler attach or the run failed\n"
+	       "  N      the test exited with status N\n"
+	       "  128+N  the test (or the run, before the test started) was killed by signal N\n");
+}
+
+static void __attribute__((noreturn)) bad_usage(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static void __attribute__((noreturn)) bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: error: ", program_invocation_short_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", program_invocation_short_name);
+	exit(EXIT_FAILURE);
+}
+
+static const char *seconds_arg(const char *opt, const char *val)
+{
+	unsigned v;
+
+	if (parse_u32_opt(opt, val, 1, SPEC_SECS_MAX, &v) < 0)
+		bad_usage("%s", error_message());
+	return val;
+}
+
+static int load_self(struct runfile *rf)
+{
+	int r = runfile_open(PATH_PROC_SELF_EXE, rf);
+
+	if (r < 0) {
+		fprintf(stderr, "%s: error: cannot read this runfile: %s\n",
+			program_invocation_short_name, error_message());
+		fprintf(stderr, "%s: hint: nothing was extracted or run; get a fresh copy of the "
+			"runfile (it may be truncated or corrupted in transfer)\n",
+			program_invocation_short_name);
+	}
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	int64_t start_ns = monotonic_ns();
+	struct run_options o = { 0 };
+	enum mode mode = MODE_RUN;
+	const char *extract_dir = NULL;
+	bool json = false, help = false, version = false;
+	struct runfile rf;
+	unsigned attach;
+	int c, r;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+qh", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'q': o.quiet = true; break;
+		case 'h': help = true; break;
+		case OPT_DURATION: o.duration = seconds_arg("--duration", optarg); break;
+		case OPT_WATCHDOG: o.watchdog = seconds_arg("--watchdog-timeout", optarg); break;
+		case OPT_ATTACH_TIMEOUT:
+			if (parse_u32_opt("--attach-timeout", optarg, 1, SPEC_ATTACH_SECS_MAX,
+					  &attach) < 0)
+				bad_usage("%s", error_message());
+			o.attach_timeout = attach;
+			break;
+		case OPT_KEEP: o.keep = true; break;
+		case OPT_INSPECT: mode = MODE_INSPECT; break;
+		case OPT_JSON: json = true; break;
+		case OPT_PREFLIGHT: mode = MODE_PREFLIGHT; break;
+		case OPT_VERIFY: mode = MODE_VERIFY; break;
+		case OPT_EXTRACT: mode = MODE_EXTRACT; extract_dir = optarg; break;
+		case OPT_VERSION: version = true; break;
+		case OPT_FROZEN:
+			fprintf(stderr, "%s: error: %s is frozen for reproduction fidelity: re-export "
+				"the test to change it\n", program_invocation_short_name,
+				argv[optind - 1]);
+			return EXIT_FAILURE;
+		case '?':
+			if (optopt)
+				bad_usage("option '-%c' is not known", optopt);
+			bad_usage("option '%s' is not known or lacks its value", argv[optind - 1]);
+		default:
+			bad_usage("unexpected option");
+		}
+	}
+	if (optind < argc)
+		bad_usage("unexpected argument '%s'", argv[optind]);
+	if (json && mode != MODE_INSPECT)
+		bad_usage("--json goes with --inspect");
+	if (version) {
+		printf("%s: ktstr-pack stub %s, runfile format %u\n", program_invocation_short_name,
+		       PACKAGE_VERSION, RUNFILE_FORMAT_VERSION);
+		return EXIT_SUCCESS;
+	}
+
+	if (load_self(&rf) < 0)
+		return EXIT_FAILURE;
+	if (help) {
+		usage(&rf);
+		runfile_close(&rf);
+		return EXIT_SUCCESS;
+	}
+	switch (mode) {
+	case MODE_INSPECT: {
+		struct strbuf out = STRBUF_INIT;
+
+		inspect_runfile(&rf, program_invocation_short_name, json, &out);
+		fputs(strbuf_cstr(&out), stdout);
+		strbuf_release(&out);
+		r = EXIT_SUCCESS;
+		break;
+	}
+	case MODE_PREFLIGHT:
+		r = run_preflight(&rf);
+		break;
+	case MODE_VERIFY:
+		r = runfile_verify_payload(&rf);
+		if (r < 0)
+			fprintf(stderr, "%s: error: %s\n", program_invocation_short_name, error_message());
+		else
+			printf("%s: OK: footer, spec and payload digests match\n",
+			       program_invocation_short_name);
+		r = r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+		break;
+	case MODE_EXTRACT:
+		r = run_extract(&rf, extract_dir);
+		if (r < 0) {
+			fprintf(stderr, "%s: error: %s\n", program_invocation_short_name, error_message());
+			if (error_hint_message()[0])
+				fprintf(stderr, "%s: hint: %s\n", program_invocation_short_name,
+					error_hint_message());
+		} else {
+			printf("%s: extracted and verified into %s\n", program_invocation_short_name,
+			       extract_dir);
+		}
+		r = r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+		break;
+	default:
+		r = run_test(&rf, &o, start_ns);
+		break;
+	}
+	runfile_close(&rf);
+	return r;
+}
