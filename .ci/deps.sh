@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# .ci/deps.sh - install what building and testing ktstr-pack needs, from the
+# host's own Debian release only (never another suite: see README).
+# Sourced by .ci/main and .ci/test; `ci_deps [extra packages]`.
+
+# Build: compiler, autotools, pkg-config, the libraries (with their static
+# archives, which the -dev packages carry).
+CI_BUILD_PKGS="gcc make autoconf automake pkg-config libc6-dev file
+  zlib1g-dev libarchive-dev libcap-dev libcgroup-dev check nettle-dev
+  libzstd-dev libdeflate-dev"
+# Tests: namespaces, capabilities, standard tools the tests compare with.
+CI_TEST_PKGS="util-linux libcap2-bin tar gzip zstd bash coreutils findutils"
+# The real-kernel tier (the kernel and scx_simple come from a debootstrap
+# chroot; the host only runs qemu).
+CI_VM_PKGS="qemu-system-x86 debootstrap cpio busybox-static ca-certificates"
+
+ci_log() { printf '\n==== %s [%s]\n' "$*" "$(date +%T)"; }
+
+ci_deps() {
+    local rel missing=
+    rel=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+    for p in "$@"; do
+        dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+            missing="$missing $p"
+    done
+    [ -z "$missing" ] && return 0
+    ci_log "installing:$missing"
+    [ "$(id -u)" = 0 ] || { echo "need root to install:$missing" >&2; return 1; }
+    export DEBIAN_FRONTEND=noninteractive
+    # other configured repositories may be unreachable: their errors do not
+    # matter as long as the Debian archive answers
+    apt-get update -q >/dev/null 2>&1 || true
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends ${rel:+-t "$rel"} $missing
+}
