@@ -24,6 +24,27 @@
 #                         kernels without "state"), no /sys/fs/cgroup/ktstr,
 #                         no process whose comm is scheduler, scx_simple or
 #                         ktstr, no /tmp/ktstr-run* directory
+#   enable_seq            /sys/kernel/sched_ext/enable_seq (how many times a
+#                         scheduler was enabled since boot), or "missing"
+#
+# Runfile helpers (the check-vm cases, tests/vm/case-*.sh):
+#   rf_run LOG RUNFILE [ARG...]
+#                         run RUNFILE with stdout and stderr merged, shown on
+#                         the console (after a "guest# RUNFILE ARG..." line)
+#                         and kept in LOG; sets RF_RC (its exit
+#                         status) and RF_NAME (its basename, the prefix of
+#                         the stub's lines)
+#   expect_rc WANT        fail unless RF_RC is WANT
+#   expect_verdict LOG PATTERN
+#                         fail unless LOG's last line (the stub prints its
+#                         verdict last) is "RF_NAME: PATTERN" (a sh pattern:
+#                         "PASS", "ERROR (checks: *)")
+#   expect_line LOG TEXT  fail unless a line of LOG contains TEXT (fixed string)
+#   expect_no_line LOG TEXT
+#                         fail if a line of LOG contains TEXT
+#   expect_record FILE KEY VALUE
+#                         fail unless FILE has the line KEY=VALUE (the sample
+#                         test's test.result)
 #
 # Exit status (of a script using fail/pass): 0 PASS, 1 FAIL.
 
@@ -105,4 +126,52 @@ assert_clean_host() {
         [ -e "$_gl_d" ] && _gl_bad="$_gl_bad; $_gl_d left behind"
     done
     [ -z "$_gl_bad" ] || fail "host not clean: ${_gl_bad#; }"
+}
+
+enable_seq() {
+    if [ -r "$SCX/enable_seq" ] && { read -r _gl_seq < "$SCX/enable_seq"; } 2>/dev/null; then
+        echo "$_gl_seq"
+    else
+        echo missing
+    fi
+}
+
+# No pipefail in ash: the runfile's status travels through a file.
+rf_run() {
+    _gl_log=$1
+    shift
+    RF_NAME=${1##*/}
+    echo "guest# $*"
+    { "$@"; echo "$?" > "$_gl_log.rc"; } 2>&1 | tee "$_gl_log"
+    RF_RC=
+    read -r RF_RC < "$_gl_log.rc" || fail "no exit status recorded for $*"
+    rm -f "$_gl_log.rc"
+}
+
+expect_rc() {
+    [ "$RF_RC" = "$1" ] || fail "$RF_NAME exited $RF_RC, want $1"
+}
+
+expect_verdict() {
+    _gl_last=$(tail -n 1 "$1")
+    # shellcheck disable=SC2254  # $2 is a pattern on purpose
+    case "$_gl_last" in
+    "$RF_NAME: "$2) ;;
+    *) fail "last line of $RF_NAME is '$_gl_last', want '$RF_NAME: $2'" ;;
+    esac
+}
+
+expect_line() {
+    grep -qF -- "$2" "$1" || fail "no line of $1 contains '$2'"
+}
+
+expect_no_line() {
+    _gl_l=$(grep -F -- "$2" "$1" | head -n 1)
+    [ -z "$_gl_l" ] || fail "unexpected line in $1: $_gl_l"
+}
+
+expect_record() {
+    [ -f "$1" ] || fail "$1 missing (the test did not record its result)"
+    grep -qxF -- "$2=$3" "$1" ||
+        fail "$1: want $2=$3, have '$(grep "^$2=" "$1" || echo "no $2")'"
 }
