@@ -4,6 +4,9 @@
 #include "digest.h"
 #include "elf_arch.h"
 #include "launch.h"
+#include "macros.h"
+#include "pathnames.h"
+#include "xalloc.h"
 
 #include <stdint.h>
 
@@ -17,55 +20,109 @@ static const char *stub_arch(const struct runfile *rf)
 	return elf_arch_name(arch);
 }
 
+/* Names are printable but may hold bytes >= 0x80: shown as \xHH, so what
+ * reaches the terminal is plain ASCII whatever the runfile carries. */
+static void add_display(struct strbuf *o, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x20 && *p < 0x7f && *p != '\\')
+			strbuf_addch(o, (char)*p);
+		else
+			strbuf_addf(o, "\\x%02x", *p);
+	}
+}
+
+/* A command that lists the payload with standard tools. */
+static void list_command(const struct runfile *rf, const char *name, struct strbuf *o)
+{
+	const struct runfile_footer *f = &rf->footer;
+
+	strbuf_addf(o, "tail -c +%llu ", (unsigned long long)f->payload_offset + 1);
+	launch_quote(o, name);
+	strbuf_addf(o, " | head -c %llu | %s", (unsigned long long)f->payload_length,
+		    f->codec == CODEC_ZSTD ? "zstd -dc | tar tvf -" :
+		    f->codec == CODEC_NONE ? "tar tvf -" : "tar tvzf -");
+}
+
 static void text(const struct runfile *rf, const char *name, struct strbuf *o)
 {
 	const struct runfile_footer *f = &rf->footer;
 	const struct spec *s = &rf->spec;
 	char hex[SHA256_HEX_LEN + 1];
 
-	strbuf_addf(o, "runfile:        %s (%llu bytes, format %u)\n", name,
-		    (unsigned long long)rf->size, f->version);
+	strbuf_addstr(o, "runfile:        ");
+	add_display(o, name);
+	strbuf_addf(o, " (%llu bytes, format %u)\n", (unsigned long long)rf->size, f->version);
 	strbuf_addf(o, "stub:           offset 0, %llu bytes, %s\n",
 		    (unsigned long long)f->payload_offset, stub_arch(rf));
 	sha256_hex(f->payload_sha256, hex);
 	strbuf_addf(o, "payload:        offset %llu, %llu bytes, %s, %zu chunks, sha256 %s\n",
 		    (unsigned long long)f->payload_offset, (unsigned long long)f->payload_length,
 		    payload_codec_name(f->codec), s->nchunks, hex);
+	if (s->has_early) {
+		sha256_hex(s->early_sha256, hex);
+		strbuf_addf(o, "early prefix:   offset %llu, %llu bytes (scheduler and includes, "
+			    "started before the rest is extracted), sha256 %s\n",
+			    (unsigned long long)f->payload_offset, (unsigned long long)s->early_clen,
+			    hex);
+	}
 	sha256_hex(f->spec_sha256, hex);
 	strbuf_addf(o, "spec:           offset %llu, %llu bytes, sha256 %s\n",
 		    (unsigned long long)f->spec_offset, (unsigned long long)f->spec_length, hex);
 	strbuf_addf(o, "footer:         offset %llu, %d bytes\n",
 		    (unsigned long long)(rf->size - RUNFILE_FOOTER_SIZE), RUNFILE_FOOTER_SIZE);
-	strbuf_addf(o, "list payload:   tail -c +%llu %s | head -c %llu | tar tvzf -\n",
-		    (unsigned long long)f->payload_offset + 1, name,
-		    (unsigned long long)f->payload_length);
-	strbuf_addstr(o, "\n");
-	strbuf_addf(o, "test:           %s\n", s->test_name);
-	strbuf_addf(o, "scheduler:      %s%s\n", s->sched_name,
-		    spec_has_scheduler(s) ? "" : " (no scheduler binary: the test runs under EEVDF)");
+	strbuf_addstr(o, "list payload:   ");
+	list_command(rf, name, o);
+	strbuf_addstr(o, "\n\n");
+	strbuf_addstr(o, "test:           ");
+	add_display(o, s->test_name);
+	strbuf_addstr(o, "\nscheduler:      ");
+	add_display(o, s->sched_name);
+	strbuf_addf(o, "%s\n", spec_has_scheduler(s) ? "" :
+		    " (no scheduler binary: the test runs under EEVDF)");
 	strbuf_addf(o, "git:            %s\n", s->git_hash);
-	strbuf_addf(o, "packed by:      %s\n", s->packer);
-	strbuf_addf(o, "topology needs: %u LLCs, %u cores per LLC, %u threads per core, %u NUMA nodes\n",
-		    s->llcs, s->cores_per_llc, s->threads_per_core, s->numa_nodes);
-	strbuf_addf(o, "duration:       %u s\n", s->duration_secs);
-	strbuf_addf(o, "watchdog:       %u s\n", s->watchdog_secs);
-	strbuf_addf(o, "attach timeout: %u s\n", s->attach_timeout_secs);
-	strbuf_addf(o, "cgroup parent:  %s\n", s->cgroup_parent ? s->cgroup_parent : "none");
-	strbuf_addstr(o, "\ncommands (DIR is the temporary extraction directory):\n");
+	strbuf_addstr(o, "packed by:      ");
+	add_display(o, s->packer);
+	strbuf_addf(o, "\ntopology needs: %u LLCs, %u cores per LLC, %u threads per core, "
+		    "%u NUMA nodes\n", s->llcs, s->cores_per_llc, s->threads_per_core,
+		    s->numa_nodes);
+	strbuf_addf(o, "duration:       %u s (--duration SECS overrides)\n", s->duration_secs);
+	strbuf_addf(o, "watchdog:       %u s (--watchdog-timeout SECS overrides)\n",
+		    s->watchdog_secs);
+	strbuf_addf(o, "attach timeout: %u s (--attach-timeout SECS overrides)\n",
+		    s->attach_timeout_secs);
+	strbuf_addstr(o, "cgroup parent:  ");
+	if (s->cgroup_parent)
+		add_display(o, s->cgroup_parent);
+	else
+		strbuf_addstr(o, "none");
+	strbuf_addstr(o, "\n\ncommands (DIR is the extraction directory, "
+		      "$TMPDIR/" TMPDIR_PREFIX "<pid>-XXXXXX):\n");
 	if (spec_has_scheduler(s)) {
 		strbuf_addstr(o, "  scheduler:    ");
 		launch_render_sched(s, o);
-		strbuf_addstr(o, "\n");
+		strbuf_addstr(o, " </dev/null\n");
 	}
 	strbuf_addstr(o, "  test:         ");
 	launch_render_test(s, o);
-	strbuf_addstr(o, "\n\narchive members:\n");
-	for (size_t i = 0; i < s->nmembers; i++)
-		strbuf_addf(o, "  %04o %12llu  %s\n", s->members[i].mode,
-			    (unsigned long long)s->members[i].size, s->members[i].name);
-	if (s->has_early)
-		strbuf_addf(o, "\nearly prefix:   %llu payload bytes (scheduler and includes) have "
-			    "their own digest\n", (unsigned long long)s->early_clen);
+	strbuf_addstr(o, "\n                (+ --duration S / --watchdog-timeout S when given)\n");
+	strbuf_addstr(o, "\non the host (run as root):\n");
+	strbuf_addstr(o, "  checks:       CAP_SYS_ADMIN, " PATH_SCHED_EXT ", cgroup2 at "
+		      PATH_CGROUP_ROOT ", no other sched_ext scheduler, the topology above\n");
+	strbuf_addstr(o, "  creates:      DIR (removed at the end unless --keep), lock "
+		      PATH_RUN_LOCK "\n");
+	strbuf_addstr(o, "  removes:      the cgroups under " PATH_KTSTR_CGROUP);
+	if (s->cgroup_parent) {
+		strbuf_addstr(o, ", and those the run created under " PATH_CGROUP_ROOT);
+		add_display(o, s->cgroup_parent);
+	}
+	strbuf_addstr(o, "\n\narchive members (mode, bytes, name):\n");
+	for (size_t i = 0; i < s->nmembers; i++) {
+		strbuf_addf(o, "  %04o %12llu  ", s->members[i].mode,
+			    (unsigned long long)s->members[i].size);
+		add_display(o, s->members[i].name);
+		strbuf_addch(o, '\n');
+	}
 }
 
 static void json_kv_str(struct strbuf *o, const char *k, const char *v, bool comma)
@@ -81,6 +138,14 @@ static void json_kv_str(struct strbuf *o, const char *k, const char *v, bool com
 static void json_kv_u64(struct strbuf *o, const char *k, unsigned long long v)
 {
 	strbuf_addf(o, "  \"%s\": %llu,\n", k, v);
+}
+
+static void json_hex(struct strbuf *o, const char *s)
+{
+	strbuf_addstr(o, ", \"hex\": \"");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		strbuf_addf(o, "%02x", *p);
+	strbuf_addch(o, '"');
 }
 
 static void json(const struct runfile *rf, const char *name, struct strbuf *o)
@@ -131,6 +196,10 @@ static void json(const struct runfile *rf, const char *name, struct strbuf *o)
 			} else {
 				strbuf_addstr(o, "{\"literal\": ");
 				strbuf_add_json_string(o, a->seg[j].literal);
+				/* JSON strings cannot carry bytes that are not
+				 * UTF-8: give those exactly, as hex */
+				if (!utf8_valid(a->seg[j].literal))
+					json_hex(o, a->seg[j].literal);
 				strbuf_addstr(o, "}");
 			}
 		}
@@ -143,7 +212,7 @@ static void json(const struct runfile *rf, const char *name, struct strbuf *o)
 	strbuf_reset(&cmd);
 	launch_render_test(s, &cmd);
 	json_kv_str(o, "test_command", strbuf_cstr(&cmd), true);
-	strbuf_release(&cmd);
+	strbuf_reset(&cmd);
 
 	strbuf_addstr(o, "  \"members\": [");
 	for (size_t i = 0; i < s->nmembers; i++) {
@@ -153,11 +222,29 @@ static void json(const struct runfile *rf, const char *name, struct strbuf *o)
 			    (unsigned long long)s->members[i].size, s->members[i].mode);
 	}
 	strbuf_addstr(o, "\n  ],\n");
-	if (s->has_early)
-		strbuf_addf(o, "  \"early_prefix_length\": %llu\n", (unsigned long long)s->early_clen);
-	else
-		strbuf_addstr(o, "  \"early_prefix_length\": null\n");
-	strbuf_addstr(o, "}\n");
+	if (s->has_early) {
+		strbuf_addf(o, "  \"early_prefix_length\": %llu,\n",
+			    (unsigned long long)s->early_clen);
+		sha256_hex(s->early_sha256, hex);
+		json_kv_str(o, "early_prefix_sha256", hex, true);
+	} else {
+		strbuf_addstr(o, "  \"early_prefix_length\": null,\n");
+		json_kv_str(o, "early_prefix_sha256", NULL, true);
+	}
+	list_command(rf, name, &cmd);
+	json_kv_str(o, "list_payload_command", strbuf_cstr(&cmd), true);
+	strbuf_release(&cmd);
+	json_kv_str(o, "extraction_dir", "$TMPDIR/" TMPDIR_PREFIX "<pid>-XXXXXX", true);
+	json_kv_str(o, "run_lock", PATH_RUN_LOCK, true);
+	strbuf_addstr(o, "  \"cgroups_removed\": [");
+	strbuf_add_json_string(o, PATH_KTSTR_CGROUP);
+	if (s->cgroup_parent) {
+		_cleanup_free_ char *path = xasprintf("%s%s", PATH_CGROUP_ROOT, s->cgroup_parent);
+
+		strbuf_addstr(o, ", ");
+		strbuf_add_json_string(o, path);
+	}
+	strbuf_addstr(o, "]\n}\n");
 }
 
 void inspect_runfile(const struct runfile *rf, const char *name, bool as_json, struct strbuf *out)

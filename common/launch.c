@@ -62,23 +62,43 @@ static bool safe_char(unsigned char c)
 	       strchr("._+=/:,@%^-", c);
 }
 
-/* One literal piece: bare when every byte is safe, else '...' with '\'' */
+/*
+ * One literal piece: bare when every byte is safe; '...' (with '\'') when
+ * every byte is printable ASCII; else $'...' with \xHH for the others, so
+ * that a control byte in an argument never reaches the operator's terminal
+ * raw and the text stays one word for bash (and busybox ash) as it is.
+ */
 static void quote_piece(struct strbuf *out, const char *s)
 {
-	bool bare = *s != '\0';
+	bool bare = *s != '\0', printable = true;
 
-	for (const char *p = s; *p && bare; p++)
-		bare = safe_char((unsigned char)*p);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		bare = bare && safe_char(*p);
+		printable = printable && *p >= 0x20 && *p < 0x7f;
+	}
 	if (bare) {
 		strbuf_addstr(out, s);
 		return;
 	}
-	strbuf_addch(out, '\'');
-	for (const char *p = s; *p; p++) {
-		if (*p == '\'')
-			strbuf_addstr(out, "'\\''");
+	if (printable) {
+		strbuf_addch(out, '\'');
+		for (const char *p = s; *p; p++) {
+			if (*p == '\'')
+				strbuf_addstr(out, "'\\''");
+			else
+				strbuf_addch(out, *p);
+		}
+		strbuf_addch(out, '\'');
+		return;
+	}
+	strbuf_addstr(out, "$'");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\'' || *p == '\\')
+			strbuf_addf(out, "\\%c", *p);
+		else if (*p >= 0x20 && *p < 0x7f)
+			strbuf_addch(out, (char)*p);
 		else
-			strbuf_addch(out, *p);
+			strbuf_addf(out, "\\x%02x", *p);
 	}
 	strbuf_addch(out, '\'');
 }

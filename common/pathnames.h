@@ -32,6 +32,9 @@
 #define PATH_DEFAULT_TMPDIR "/tmp"
 /* Extraction directories are named <tmpdir>/ktstr-run-<pid>-XXXXXX. */
 #define TMPDIR_PREFIX "ktstr-run-"
+/* ...and <tmpdir>/ktstr-keep-<pid>-XXXXXX with --keep, a name the next
+ * run's removal of stale directories leaves alone. */
+#define TMPDIR_KEEP_PREFIX "ktstr-keep-"
 
 /* Held (fcntl write lock) for a whole run: one runfile at a time per host. */
 #define PATH_RUN_LOCK "/run/ktstr-runfile.lock"

@@ -119,6 +119,22 @@ int runfile_verify_payload(const struct runfile *rf)
 	return 0;
 }
 
+int runfile_verify_early(const struct runfile *rf)
+{
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	int r;
+
+	if (!rf->spec.has_early)
+		return 0;
+	r = sha256_fd_range(rf->fd, rf->footer.payload_offset, rf->spec.early_clen, digest);
+	if (r < 0)
+		return r;
+	if (memcmp(digest, rf->spec.early_sha256, sizeof(digest)) != 0)
+		return error_set(-EBADMSG, "payload digest mismatch in the scheduler's part: the "
+				 "runfile is corrupted");
+	return 0;
+}
+
 void runfile_close(struct runfile *rf)
 {
 	spec_release(&rf->spec);

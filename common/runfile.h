@@ -35,6 +35,12 @@ int runfile_open(const char *path, struct runfile *rf);
 /** runfile_verify_payload() - hash the whole payload against the footer. */
 int runfile_verify_payload(const struct runfile *rf);
 
+/**
+ * runfile_verify_early() - hash the payload prefix that holds the scheduler
+ * and the includes against the spec's early digest (0 when it has none).
+ */
+int runfile_verify_early(const struct runfile *rf);
+
 void runfile_close(struct runfile *rf);
 
 #endif

@@ -289,7 +289,11 @@ static int chunks_validate(const struct spec *s)
 	for (size_t i = 0; i < s->nchunks; i++) {
 		const struct spec_chunk *c = &s->chunks[i];
 
-		if (c->ulen < 1 || c->ulen > SPEC_CHUNK_ULEN_MAX || c->clen < 1)
+		/* no encoder grows a chunk much past its data (stored deflate
+		 * blocks, zstd raw blocks): the bound keeps a hostile spec from
+		 * making a reader buffer far more than it will inflate */
+		if (c->ulen < 1 || c->ulen > SPEC_CHUNK_ULEN_MAX || c->clen < 1 ||
+		    c->clen > c->ulen + c->ulen / 8 + SPEC_CHUNK_CLEN_SLACK)
 			return error_set(-EINVAL, "payload chunk %zu has bad sizes (%llu -> %llu bytes)", i,
 					 (unsigned long long)c->clen, (unsigned long long)c->ulen);
 		if (!add_u64(ulen, c->ulen, &ulen) || !add_u64(clen, c->clen, &clen))
@@ -471,6 +475,7 @@ int spec_encode(const struct spec *s, struct strbuf *out)
 		size_t n = out->len - start;
 
 		out->len = start;
+		out->buf[start] = '\0';   /* a strbuf stays NUL-terminated */
 		return error_set(-E2BIG, "the spec would be %zu bytes (max %u)", n, RUNFILE_SPEC_MAX);
 	}
 	return 0;

@@ -33,6 +33,7 @@
 #define SPEC_MEMBERS_MAX 1026         /* ktstr, scheduler, 1024 includes */
 #define SPEC_CHUNKS_MAX 65536
 #define SPEC_CHUNK_ULEN_MAX (64u << 20)
+#define SPEC_CHUNK_CLEN_SLACK 65536u     /* clen <= ulen + ulen / 8 + this */
 #define SPEC_MEMBER_SIZE_MAX (1ull << 36)   /* 64 GiB */
 /* tar bytes allowed beyond headers and data: end blocks, pax headers */
 #define SPEC_TAR_SLACK (1u << 20)

@@ -6,6 +6,7 @@
 #ifndef KTSTR_STRBUF_H
 #define KTSTR_STRBUF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,8 +28,13 @@ void strbuf_add_le32(struct strbuf *sb, uint32_t v);
 void strbuf_add_le64(struct strbuf *sb, uint64_t v);
 /* strbuf_add_quoted: s with C escapes for non-printable bytes, in "" */
 void strbuf_add_quoted(struct strbuf *sb, const char *s);
-/* strbuf_add_json_string: s as a JSON string (bytes >= 0x80 as \u00XX) */
+/*
+ * strbuf_add_json_string: s as a JSON string in plain ASCII: UTF-8 as \uXXXX
+ * escapes, a byte that is not part of valid UTF-8 as \u00XX (lossy)
+ */
 void strbuf_add_json_string(struct strbuf *sb, const char *s);
+/* utf8_valid: s is well-formed UTF-8 (so JSON carries it exactly) */
+bool utf8_valid(const char *s);
 void strbuf_reset(struct strbuf *sb);
 void strbuf_release(struct strbuf *sb);
 char *strbuf_detach(struct strbuf *sb, size_t *len);

@@ -80,7 +80,15 @@ static int add_member(struct archive *a, const struct open_member *om, uint8_t *
 	archive_entry_set_uname(e, "root");
 	archive_entry_set_gname(e, "root");
 	archive_entry_set_mtime(e, MEMBER_MTIME, 0);
-	if (archive_write_header(a, e) != ARCHIVE_OK) {
+	/*
+	 * A name with bytes >= 0x80 (the spec allows them) cannot be converted
+	 * from the C locale to UTF-8 for a pax "path" record: libarchive then
+	 * writes the bytes as they are, marked hdrcharset=BINARY, and returns
+	 * ARCHIVE_WARN.  That is the member we want (names are bytes, like
+	 * argv), so only worse than a warning is an error.  Pure ASCII names
+	 * get plain ustar headers.
+	 */
+	if (archive_write_header(a, e) < ARCHIVE_WARN) {
 		r = error_set(-EIO, "cannot add %s to the archive: %s", om->m->name,
 			      archive_error_string(a));
 		goto out;
@@ -122,7 +130,7 @@ static int write_payload(const struct pack_job *job, struct open_member *om, int
 			 struct spec *spec, struct runfile_footer *f)
 {
 	struct payload_writer *pw = payload_writer_new(fd, job->codec, job->level,
-							PAYLOAD_CHUNK_SIZE, job->threads);
+							payload_chunk_size(job->codec), job->threads);
 	struct archive *a = archive_write_new();
 	_cleanup_free_ uint8_t *buf = xmalloc(READ_BUF);
 	int r = 0;

@@ -7,6 +7,7 @@
 
 #include "build.h"
 #include "compress.h"
+#include "convert.h"
 #include "elf_arch.h"
 #include "error.h"
 #include "gitrev.h"
@@ -39,7 +40,7 @@ enum {
 	OPT_CGROUP_PARENT, OPT_CONFIG_FILE, OPT_CONFIG_CONTENT, OPT_CONFIG_ARG, OPT_CONFIG_NAME,
 	OPT_INCLUDE, OPT_LLCS, OPT_CORES, OPT_THREADS, OPT_NUMA, OPT_DURATION, OPT_WATCHDOG,
 	OPT_ATTACH_TIMEOUT, OPT_GIT_HASH, OPT_INSPECT, OPT_JSON, OPT_STUB, OPT_COMPRESS, OPT_LEVEL,
-	OPT_VERSION,
+	OPT_VERSION, OPT_FROM_RUN, OPT_TEST_BINARY, OPT_TEST_BINARY_TIMEOUT, OPT_ARCH,
 };
 
 /* Keep in sync with usage() and docs/ktstr-pack.1 (tests compare them). */
@@ -66,10 +67,14 @@ static const struct option long_options[] = {
 	{ "compress", required_argument, NULL, OPT_COMPRESS },
 	{ "level", required_argument, NULL, OPT_LEVEL },
 	{ "stub", required_argument, NULL, OPT_STUB },
+	{ "arch", required_argument, NULL, OPT_ARCH },
 	{ "output", required_argument, NULL, 'o' },
 	{ "inspect", required_argument, NULL, OPT_INSPECT },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "from-run", required_argument, NULL, OPT_FROM_RUN },
+	{ "test-binary", required_argument, NULL, OPT_TEST_BINARY },
+	{ "test-binary-timeout", required_argument, NULL, OPT_TEST_BINARY_TIMEOUT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -89,7 +94,10 @@ struct options {
 	const char *git_hash;
 	const char *output;
 	const char *stub_path;
+	const char *arch;           /* --arch: the built-in stub to use */
 	const char *inspect;
+	const char *from_run, *test_binary;   /* conversion: the spec comes from there */
+	unsigned test_binary_timeout;
 	bool json;
 	int codec;
 	int level;
@@ -99,7 +107,9 @@ struct options {
 static void usage(void)
 {
 	printf("Usage: " PROG " [OPTIONS] --runner PATH NAME\n"
-	       "       " PROG " --inspect FILE.run [--json]\n\n"
+	       "       " PROG " --inspect FILE.run [--json]\n"
+	       "       " PROG " --from-run OLD.run [-o NEW.run]\n"
+	       "       " PROG " --test-binary BIN [-o NAME.run] NAME\n\n"
 	       "Builds NAME.run, a self-contained runfile that reproduces ktstr test NAME on a\n"
 	       "bare-metal host: a static stub program, the gzip'd tar payload (test binary,\n"
 	       "scheduler, include files), the frozen test spec and a footer that locates them.\n"
@@ -138,11 +148,28 @@ static void usage(void)
 	       "  --compress CODEC         gzip (default), zstd or none\n"
 	       "  --level N                compression level (gzip 1-12, default %d; zstd 1-19,\n"
 	       "                           default %d)\n"
-	       "  --stub PATH              use this stub instead of the built-in one (%s)\n\n",
+	       "  --arch ARCH              x86_64 or aarch64: the built-in stub to use (default:\n"
+	       "                           the one for the runner's ELF machine, which the\n"
+	       "                           scheduler and the programs among the includes must\n"
+	       "                           share); built in: %s\n"
+	       "  --stub PATH              use this stub program instead of a built-in one; the\n"
+	       "                           payload's ELF files must suit its machine\n\n",
 	       COMPRESS_GZIP_DEFAULT_LEVEL, COMPRESS_ZSTD_DEFAULT_LEVEL, stubs_list());
+	printf("Converting `cargo ktstr export` output (the spec comes from the test):\n"
+	       "  --from-run OLD.run       convert a bash runfile written by cargo ktstr export\n"
+	       "                           0.6.0 into a native one (default output: NAME.run);\n"
+	       "                           it is read, never run\n"
+	       "  --test-binary BIN        run 'BIN --ktstr-export-test=NAME' in a new private\n"
+	       "                           directory and convert the NAME.run it writes\n"
+	       "  --test-binary-timeout SECS\n"
+	       "                           kill BIN after SECS (default %d)\n"
+	       "  Only -o, --compress, --level, --arch and --stub go with these.\n\n",
+	       TESTBIN_TIMEOUT_DEFAULT);
 	printf("Other:\n"
-	       "  --inspect FILE.run       print a runfile's layout, digests, spec, command lines\n"
-	       "                           and members; --json for scripts\n"
+	       "  --inspect FILE.run [--json]\n"
+	       "                           print a runfile's layout, digests, spec, command lines\n"
+	       "                           and members, as the runfile's own --inspect does; as\n"
+	       "                           JSON for scripts with --json\n"
 	       "  --version                print the version\n"
 	       "  -h, --help               print this help\n\n"
 	       "Not supported yet: kernel-builtin schedulers (enabled by shell commands rather\n"
@@ -351,32 +378,23 @@ static int resolve_include(const struct options *o, const char *spec, char **out
 	return 0;
 }
 
+/*
+ * The stub: --stub's file, or the built-in one for the ELF machine of the
+ * runner (or --arch), checked against the scheduler and the includes.
+ */
 static int load_stub(const struct options *o, struct plan *p)
 {
-	enum elf_arch arch;
-	uint16_t machine;
-	const struct stub_image *img;
+	_cleanup_free_ const char **includes = xcalloc(p->nmembers + 1, sizeof(*includes));
+	size_t n = 0;
 	int r;
 
-	if (o->stub_path) {
-		if ((r = check_file("stub", o->stub_path)) < 0)
-			return r;
-		if ((r = elf_file_arch(o->stub_path, &arch, &machine)) < 0)
-			return error_prefix(r, "stub %s", o->stub_path);
-		return read_file(o->stub_path, &p->stub);
-	}
-	if ((r = elf_file_arch(o->runner, &arch, &machine)) < 0) {
-		error_prefix(r, "runner %s", o->runner);
-		error_hint("the runner must be the ktstr test binary (an ELF executable)");
+	if (o->stub_path && (r = check_file("stub", o->stub_path)) < 0)
 		return r;
-	}
-	img = stubs_find(arch);
-	if (!img)
-		return error_set(-ENOEXEC, "runner %s is built for %s (ELF machine %u), and this "
-				 "ktstr-pack has stubs for %s only", o->runner, elf_arch_name(arch),
-				 machine, stubs_list());
-	strbuf_add(&p->stub, img->data, img->len);
-	return 0;
+	for (size_t i = 0; i < p->nmembers; i++)
+		if (p->members[i].host_path &&
+		    !strncmp(p->members[i].name, MEMBER_INCLUDE_DIR "/", strlen(MEMBER_INCLUDE_DIR) + 1))
+			includes[n++] = p->members[i].host_path;
+	return stubs_load(o->runner, o->scheduler, includes, n, o->arch, o->stub_path, &p->stub);
 }
 
 static int build_plan(const struct options *o, struct plan *p)
@@ -504,6 +522,49 @@ static unsigned online_cpus(void)
 	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
 }
 
+/* --from-run, --test-binary: everything but the output comes from the source */
+static int do_convert(const struct options *o, int nargs, char **args)
+{
+	struct convert_opts co = {
+		.output = o->output, .stub_path = o->stub_path, .arch = o->arch,
+		.codec = (enum payload_codec)o->codec, .threads = online_cpus(),
+	};
+	int lmin, lmax, r;
+
+	if (o->from_run && o->test_binary)
+		bad_usage("--from-run and --test-binary exclude each other");
+	if (o->runner || o->scheduler || o->sched_name || o->cgroup_parent || o->sched_args.n ||
+	    o->extra_sched_args.n || o->includes.n || o->config_file || o->config_content ||
+	    o->config_arg || o->config_name || o->git_hash || o->llcs != 1 ||
+	    o->cores_per_llc != 1 || o->threads_per_core != 1 || o->numa_nodes != 1 ||
+	    o->duration != SPEC_DEFAULT_DURATION || o->watchdog != SPEC_DEFAULT_WATCHDOG ||
+	    o->attach_timeout != SPEC_DEFAULT_ATTACH_TIMEOUT)
+		bad_usage("%s takes the whole test spec from the test; only -o, --compress, --level, "
+			  "--arch and --stub go with it", o->from_run ? "--from-run" : "--test-binary");
+	if (o->test_binary_timeout && !o->test_binary)
+		bad_usage("--test-binary-timeout goes with --test-binary");
+	compress_level_range(co.codec, &lmin, &lmax);
+	co.level = o->level_set ? o->level : compress_default_level(co.codec);
+	if (co.level < lmin || co.level > lmax)
+		bad_usage("--level %d is outside %d..%d for %s", co.level, lmin, lmax,
+			  payload_codec_name((uint32_t)co.codec));
+	if (o->from_run) {
+		if (nargs)
+			bad_usage("--from-run takes no NAME (it is in the file): got '%s'", args[0]);
+		r = convert_bash_runfile(o->from_run, &co);
+	} else {
+		if (nargs != 1)
+			bad_usage("--test-binary needs exactly one test NAME");
+		if (!spec_name_ok(args[0]))
+			bad_usage("invalid test NAME '%s': at most %d printable bytes, no '/'", args[0],
+				  SPEC_NAME_MAX);
+		r = convert_test_binary(o->test_binary, args[0],
+					o->test_binary_timeout ? o->test_binary_timeout :
+					TESTBIN_TIMEOUT_DEFAULT, &co);
+	}
+	return r < 0 ? fail() : EXIT_SUCCESS;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = {
@@ -550,8 +611,18 @@ int main(int argc, char **argv)
 			o.level_set = true;
 			break;
 		case OPT_STUB: o.stub_path = optarg; break;
+		case OPT_ARCH:
+			if (elf_arch_parse(optarg) == ELF_ARCH_UNKNOWN)
+				bad_usage("--arch %s: x86_64 or aarch64", optarg);
+			o.arch = optarg;
+			break;
 		case 'o': o.output = optarg; break;
 		case OPT_INSPECT: o.inspect = optarg; break;
+		case OPT_FROM_RUN: o.from_run = optarg; break;
+		case OPT_TEST_BINARY: o.test_binary = optarg; break;
+		case OPT_TEST_BINARY_TIMEOUT:
+			o.test_binary_timeout = number("--test-binary-timeout", optarg, 1, 86400);
+			break;
 		case OPT_JSON: o.json = true; break;
 		case OPT_VERSION:
 			printf(PROG " %s (runfile format %u, stubs: %s)\n", PACKAGE_VERSION,
@@ -571,6 +642,8 @@ int main(int argc, char **argv)
 	}
 	if (o.json)
 		bad_usage("--json goes with --inspect");
+	if (o.from_run || o.test_binary)
+		return do_convert(&o, argc - optind, argv + optind);
 	if (optind == argc)
 		bad_usage("missing the test NAME");
 	if (optind + 1 < argc)

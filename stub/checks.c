@@ -8,6 +8,7 @@
 #include "sched_ext.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -110,7 +111,12 @@ bool checks_no_other_scheduler(struct check_report *rep)
 	struct check_row *row;
 	bool ok;
 
-	sched_ext_read(&st);
+	if (sched_ext_read(&st) < 0 || !st.present) {
+		/* --preflight shows every row: this one has nothing to check */
+		row = add_row(rep, "no other scheduler", true, "none attached", "n/a (no sched_ext)");
+		row->na = true;
+		return true;
+	}
 	ok = !sched_ext_busy(&st);
 	row = add_row(rep, "no other scheduler", ok, "none attached", "%s%s%s%s",
 		      st.has_state ? "state=" : "", st.has_state ? st.state : "",
@@ -149,47 +155,65 @@ bool checks_topology(struct check_report *rep, const struct spec *s, struct topo
 	return ok;
 }
 
+/*
+ * Two rows: the extraction directory's parent (exists, a directory, on a
+ * writable mount without noexec, writable and searchable by us), then the
+ * free space for the extracted payload, shown whenever it can be measured.
+ */
 bool checks_tmpdir(struct check_report *rep, const char *tmpdir, uint64_t need_bytes)
 {
+	const char *need_dir = "writable dir, exec mount";
+	unsigned long long need_mib = (need_bytes + (1 << 20) - 1) >> 20;
 	struct statvfs vfs;
 	struct check_row *row;
 	struct stat st;
+	const char *why = NULL;
 	char need[48];
+	bool have_vfs = false, ok;
 	uint64_t avail;
 
-	if (stat(tmpdir, &st) < 0 || !S_ISDIR(st.st_mode) || statvfs(tmpdir, &vfs) < 0) {
-		row = add_row(rep, "temp dir", false, "writable, exec", "%s: %s", tmpdir,
-			      strerror(errno ? errno : ENOTDIR));
-		row_error(row, "cannot use %s as the extraction directory's parent: %s", tmpdir,
-			  strerror(errno ? errno : ENOTDIR));
-		row_hint(row, "set TMPDIR to an existing directory");
-		return false;
-	}
-	if (vfs.f_flag & (ST_NOEXEC | ST_RDONLY)) {
-		bool noexec = vfs.f_flag & ST_NOEXEC;
+	if (stat(tmpdir, &st) < 0)
+		why = strerror(errno);
+	else if (!S_ISDIR(st.st_mode))
+		why = strerror(ENOTDIR);
+	else if (statvfs(tmpdir, &vfs) < 0)
+		why = strerror(errno);
+	else if ((have_vfs = true, vfs.f_flag & ST_RDONLY))
+		why = "read-only mount";
+	else if (vfs.f_flag & ST_NOEXEC)
+		why = "noexec mount";
+	else if (faccessat(AT_FDCWD, tmpdir, W_OK | X_OK, AT_EACCESS) < 0)
+		why = errno == EACCES ? "not writable by this user" : strerror(errno);
 
-		row = add_row(rep, "temp dir", false, "writable, exec", "%s: %s", tmpdir,
-			      noexec ? "noexec mount" : "read-only mount");
+	row = add_row(rep, "temp dir", !why, need_dir, "%s: %s", tmpdir,
+		      why ? why : "writable, exec");
+	if (why && (!strcmp(why, "noexec mount") || !strcmp(why, "read-only mount"))) {
 		row_error(row, "%s is on a %s filesystem: the extracted binaries could not run",
-			  tmpdir, noexec ? "noexec" : "read-only");
+			  tmpdir, why[0] == 'n' ? "noexec" : "read-only");
 		row_hint(row, "point TMPDIR at a directory on a filesystem mounted with exec, e.g. "
 			 "TMPDIR=/var/tmp %s", program_invocation_short_name);
-		return false;
+	} else if (why) {
+		row_error(row, "cannot use %s as the extraction directory's parent: %s", tmpdir, why);
+		row_hint(row, "set TMPDIR to an existing directory this user can write to");
 	}
-	add_row(rep, "temp dir", true, "writable, exec", "%s", tmpdir);
+	ok = !why;
+
+	snprintf(need, sizeof(need), ">= %llu MiB", need_mib);
+	if (!have_vfs) {
+		row = add_row(rep, "free space", true, need, "n/a (no usable temp dir)");
+		row->na = true;
+		return ok;
+	}
 	avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
-	snprintf(need, sizeof(need), ">= %llu MiB",
-		 (unsigned long long)((need_bytes + (1 << 20) - 1) >> 20));
-	row = add_row(rep, "free space", avail >= need_bytes, need, "%llu MiB",
-		      (unsigned long long)(avail >> 20));
+	row = add_row(rep, "free space", avail >= need_bytes, need, "%llu MiB in %s",
+		      (unsigned long long)(avail >> 20), tmpdir);
 	if (avail < need_bytes) {
 		row_error(row, "%s has %llu MiB free, the payload needs %llu MiB", tmpdir,
-			  (unsigned long long)(avail >> 20),
-			  (unsigned long long)((need_bytes + (1 << 20) - 1) >> 20));
+			  (unsigned long long)(avail >> 20), need_mib);
 		row_hint(row, "free some space or point TMPDIR at a larger filesystem");
 		return false;
 	}
-	return true;
+	return ok;
 }
 
 void checks_print_errors(const struct check_report *rep, const char *prog)
@@ -205,13 +229,28 @@ void checks_print_errors(const struct check_report *rep, const char *prog)
 	}
 }
 
+static int widest(int w, const char *cell)
+{
+	int n = (int)strlen(cell);
+
+	return n > w ? n : w;
+}
+
 void checks_print_table(const struct check_report *rep)
 {
-	printf("%-20s %-40s %-24s %s\n", "CHECK", "HOST", "NEEDED", "OK");
+	int wc = (int)strlen("CHECK"), wh = (int)strlen("HOST"), wn = (int)strlen("NEEDED");
+
+	/* columns as wide as their widest cell, so the OK column lines up */
+	for (size_t i = 0; i < rep->n; i++) {
+		wc = widest(wc, rep->row[i].check);
+		wh = widest(wh, rep->row[i].host);
+		wn = widest(wn, rep->row[i].need);
+	}
+	printf("%-*s  %-*s  %-*s  %s\n", wc, "CHECK", wh, "HOST", wn, "NEEDED", "OK");
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct check_row *row = &rep->row[i];
 
-		printf("%-20s %-40s %-24s %s\n", row->check, row->host, row->need,
-		       row->ok ? "yes" : "NO");
+		printf("%-*s  %-*s  %-*s  %s\n", wc, row->check, wh, row->host, wn, row->need,
+		       row->na ? "n/a" : row->ok ? "yes" : "NO");
 	}
 }

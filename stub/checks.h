@@ -22,6 +22,7 @@ struct check_row {
 	char host[256];
 	char need[96];
 	bool ok;
+	bool na;             /* nothing to check here (--preflight shows "n/a") */
 	char error[512];     /* what a run prints when !ok */
 	char hint[256];
 };

@@ -21,7 +21,7 @@ struct child {
 };
 
 /**
- * child_start() - fork and exec @c->argv.
+ * child_start() - start @c->argv (clone with CLONE_VM | CLONE_VFORK, then exec).
  * @c: the child; pid is set on success
  * @run_mask: the signal mask the child runs with (the stub's own mask
  *   blocks the signals it handles through a signalfd)

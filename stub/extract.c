@@ -492,6 +492,18 @@ int extract_start(const struct runfile *rf, int dirfd, unsigned nthreads,
 	job->workers = xcalloc(job->nworkers, sizeof(*job->workers));
 	atomic_store(&job->state, EXTRACT_RUNNING);
 
+	/*
+	 * The consumer first: a worker started before it can take the CPU
+	 * from this thread for a whole chunk on a busy host, and then the
+	 * first chunk waits for a consumer that does not exist yet.
+	 */
+	if ((r = pthread_create(&job->consumer, NULL, consumer_main, job)) != 0) {
+		job->nworkers = 0;
+		error_set(-r, "cannot start the extraction thread: %s", strerror(r));
+		r = -r;
+		goto fail;
+	}
+	job->consumer_started = true;
 	for (unsigned i = 0; i < job->nworkers; i++) {
 		if ((r = pthread_create(&job->workers[i], NULL, worker_main, job)) != 0) {
 			job->nworkers = i;
@@ -500,12 +512,6 @@ int extract_start(const struct runfile *rf, int dirfd, unsigned nthreads,
 			goto fail;
 		}
 	}
-	if ((r = pthread_create(&job->consumer, NULL, consumer_main, job)) != 0) {
-		error_set(-r, "cannot start the extraction thread: %s", strerror(r));
-		r = -r;
-		goto fail;
-	}
-	job->consumer_started = true;
 	*jobp = job;
 	return 0;
 fail:

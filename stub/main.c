@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include "digest.h"
 #include "error.h"
 #include "footer.h"
 #include "inspect.h"
@@ -72,11 +73,11 @@ static void usage(const struct runfile *rf)
 	       "       %s --inspect [--json] | --preflight | --verify | --extract DIR | --version\n\n",
 	       p, (int)strlen(p), "", p);
 	printf("Reproduces ktstr test '%s' on bare metal: checks the host, extracts the\n"
-	       "embedded binaries to a private temporary directory, %s, runs the test,\n"
-	       "forwards its exit status and cleans up (scheduler, cgroups, files).\n"
-	       "Needs no shell and no other program on the host.\n\n",
+	       "embedded binaries to a private temporary directory, %s,\n"
+	       "runs the test, forwards its exit status and cleans up (scheduler, cgroups,\n"
+	       "files).  Needs no shell and no other program on the host.\n\n",
 	       s->test_name, spec_has_scheduler(s) ? "attaches the scheduler" :
-	       "(EEVDF: no scheduler is started)");
+	       "starts no scheduler (EEVDF)");
 	printf("Frozen (re-export to change):\n"
 	       "  scheduler          %s\n"
 	       "  topology           %u NUMA nodes / %u LLCs / %u cores per LLC / %u threads per core\n"
@@ -87,25 +88,28 @@ static void usage(const struct runfile *rf)
 	       "  --duration SECS          workload duration (default %u)\n"
 	       "  --watchdog-timeout SECS  scheduler watchdog (default %u)\n"
 	       "  --attach-timeout SECS    wait this long for the scheduler to attach (default %u)\n"
-	       "  -q, --quiet              no banner, status lines or phase times (errors and the\n"
-	       "                           verdict still print)\n"
-	       "  --keep                   keep the extraction directory and print its path\n\n",
+	       "  -q, --quiet              no banner, status lines, phase times or progress line\n"
+	       "                           (errors and the verdict still print)\n"
+	       "  --keep                   keep the extraction directory and print its path\n"
+	       "                           (named $TMPDIR/" TMPDIR_KEEP_PREFIX "PID-XXXXXX)\n\n",
 	       s->duration_secs, s->watchdog_secs, s->attach_timeout_secs);
-	printf("Look before you run (no root needed):\n"
+	printf("Look before you run (no root needed; one at a time, without the run options):\n"
 	       "  --inspect [--json]       the spec, the command lines, the archive members,\n"
 	       "                           offsets and digests\n"
 	       "  --preflight              every host check as a table; exit 0 if the host can\n"
 	       "                           run the test, 1 if not; runs nothing from the payload\n"
 	       "  --verify                 check the footer and every digest, run nothing\n"
-	       "  --extract DIR            verify and extract the payload into DIR (new or empty)\n"
+	       "  --extract DIR            verify and extract the payload into DIR (new or empty),\n"
+	       "                           run nothing\n"
 	       "  --version                stub and runfile format versions\n"
 	       "  -h, --help               this text\n\n");
 	printf("Requirements:\n"
 	       "  CAP_SYS_ADMIN (run as root): the scheduler is a kernel BPF program and the test\n"
-	       "  creates cgroups under %s.  A kernel with sched_ext (%s), cgroup v2\n"
-	       "  mounted at %s, no other sched_ext scheduler attached, and the frozen\n"
-	       "  topology; a failing check prints \"host has X, test needs Y\".  The payload is\n"
-	       "  extracted under $TMPDIR (default %s), which must allow exec.\n\n",
+	       "  creates cgroups under %s.  A kernel with sched_ext\n"
+	       "  (%s), cgroup v2 mounted at %s, no other sched_ext\n"
+	       "  scheduler attached, and the frozen topology; a failing check prints \"host has\n"
+	       "  X, test needs Y\".  The payload is extracted under $TMPDIR (default %s),\n"
+	       "  which must allow exec.\n\n",
 	       PATH_KTSTR_CGROUP, PATH_SCHED_EXT, PATH_CGROUP_ROOT, PATH_DEFAULT_TMPDIR);
 	printf("Exit status:\n"
 	       "  0      the test passed\n"
@@ -138,6 +142,72 @@ static const char *seconds_arg(const char *opt, const char *val)
 	return val;
 }
 
+/* One mode per invocation: a second one is a mistake worth saying so. */
+static void set_mode(enum mode *mode, enum mode m, const char *opt)
+{
+	static const char *first;
+
+	if (*mode != MODE_RUN && *mode != m)
+		bad_usage("%s and %s cannot be combined", first, opt);
+	*mode = m;
+	first = opt;
+}
+
+/*
+ * The name --inspect shows and puts in its "list payload" command: argv[0]
+ * as the operator typed it when it is a path, so that `./x.run --inspect`
+ * prints what `ktstr-pack --inspect ./x.run` does; the real path when the
+ * runfile was found through PATH.
+ */
+static const char *inspect_name(const char *argv0, char *buf, size_t size)
+{
+	ssize_t n;
+
+	if (strchr(argv0, '/'))
+		return argv0;
+	n = readlink(PATH_PROC_SELF_EXE, buf, size - 1);
+	if (n <= 0)
+		return argv0;
+	buf[n] = '\0';
+	return buf;
+}
+
+static int verify(const struct runfile *rf)
+{
+	const char *prog = program_invocation_short_name;
+	char hex[SHA256_HEX_LEN + 1];
+	int r;
+
+	/* runfile_open() already checked the footer and the spec's digest */
+	printf("%s: footer: format %u, %llu bytes, checksum ok\n", prog, rf->footer.version,
+	       (unsigned long long)rf->size);
+	sha256_hex(rf->footer.spec_sha256, hex);
+	printf("%s: spec: %llu bytes, sha256 %s ok\n", prog,
+	       (unsigned long long)rf->footer.spec_length, hex);
+	if (rf->spec.has_early) {
+		r = runfile_verify_early(rf);
+		if (r < 0)
+			goto fail;
+		sha256_hex(rf->spec.early_sha256, hex);
+		printf("%s: early prefix: %llu bytes, sha256 %s ok\n", prog,
+		       (unsigned long long)rf->spec.early_clen, hex);
+	}
+	r = runfile_verify_payload(rf);
+	if (r < 0)
+		goto fail;
+	sha256_hex(rf->footer.payload_sha256, hex);
+	printf("%s: payload: %llu bytes, sha256 %s ok\n", prog,
+	       (unsigned long long)rf->footer.payload_length, hex);
+	printf("%s: OK: footer, spec and payload digests match\n", prog);
+	return EXIT_SUCCESS;
+fail:
+	fflush(stdout);
+	fprintf(stderr, "%s: error: %s\n", prog, error_message());
+	fprintf(stderr, "%s: hint: get a fresh copy of the runfile (it may be corrupted in "
+		"transfer)\n", prog);
+	return EXIT_FAILURE;
+}
+
 static int load_self(struct runfile *rf)
 {
 	int r = runfile_open(PATH_PROC_SELF_EXE, rf);
@@ -159,29 +229,43 @@ int main(int argc, char **argv)
 	enum mode mode = MODE_RUN;
 	const char *extract_dir = NULL;
 	bool json = false, help = false, version = false;
+	const char *run_only = NULL;   /* an option that only a run uses */
+	char exe[4096];
 	struct runfile rf;
 	unsigned attach;
 	int c, r;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+qh", long_options, NULL)) != -1) {
+	/* as in the original, --help ends the parsing: what follows it is not
+	 * looked at, what precedes it was (an earlier mistake still fails) */
+	while (!help && (c = getopt_long(argc, argv, "+qh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'q': o.quiet = true; break;
 		case 'h': help = true; break;
-		case OPT_DURATION: o.duration = seconds_arg("--duration", optarg); break;
-		case OPT_WATCHDOG: o.watchdog = seconds_arg("--watchdog-timeout", optarg); break;
+		case OPT_DURATION:
+			o.duration = seconds_arg("--duration", optarg);
+			run_only = "--duration";
+			break;
+		case OPT_WATCHDOG:
+			o.watchdog = seconds_arg("--watchdog-timeout", optarg);
+			run_only = "--watchdog-timeout";
+			break;
 		case OPT_ATTACH_TIMEOUT:
 			if (parse_u32_opt("--attach-timeout", optarg, 1, SPEC_ATTACH_SECS_MAX,
 					  &attach) < 0)
 				bad_usage("%s", error_message());
 			o.attach_timeout = attach;
+			run_only = "--attach-timeout";
 			break;
-		case OPT_KEEP: o.keep = true; break;
-		case OPT_INSPECT: mode = MODE_INSPECT; break;
+		case OPT_KEEP: o.keep = true; run_only = "--keep"; break;
+		case OPT_INSPECT: set_mode(&mode, MODE_INSPECT, "--inspect"); break;
 		case OPT_JSON: json = true; break;
-		case OPT_PREFLIGHT: mode = MODE_PREFLIGHT; break;
-		case OPT_VERIFY: mode = MODE_VERIFY; break;
-		case OPT_EXTRACT: mode = MODE_EXTRACT; extract_dir = optarg; break;
+		case OPT_PREFLIGHT: set_mode(&mode, MODE_PREFLIGHT, "--preflight"); break;
+		case OPT_VERIFY: set_mode(&mode, MODE_VERIFY, "--verify"); break;
+		case OPT_EXTRACT:
+			set_mode(&mode, MODE_EXTRACT, "--extract");
+			extract_dir = optarg;
+			break;
 		case OPT_VERSION: version = true; break;
 		case OPT_FROZEN:
 			fprintf(stderr, "%s: error: %s is frozen for reproduction fidelity: re-export "
@@ -189,17 +273,27 @@ int main(int argc, char **argv)
 				argv[optind - 1]);
 			return EXIT_FAILURE;
 		case '?':
-			if (optopt)
+			/* optopt: 0 for an unknown long option, the short option
+			 * letter, or the value of a known long option misused */
+			if (optopt > 0 && optopt < 0x100)
 				bad_usage("option '-%c' is not known", optopt);
-			bad_usage("option '%s' is not known or lacks its value", argv[optind - 1]);
+			if (optopt && strchr(argv[optind - 1], '='))
+				bad_usage("option '%s' takes no value", argv[optind - 1]);
+			if (optopt)
+				bad_usage("option '%s' needs a value", argv[optind - 1]);
+			bad_usage("option '%s' is not known", argv[optind - 1]);
 		default:
 			bad_usage("unexpected option");
 		}
 	}
-	if (optind < argc)
+	if (optind < argc && !help)
 		bad_usage("unexpected argument '%s'", argv[optind]);
 	if (json && mode != MODE_INSPECT)
 		bad_usage("--json goes with --inspect");
+	if (run_only && mode != MODE_RUN && !help && !version)
+		bad_usage("%s applies to a run, not to --%s", run_only,
+			  mode == MODE_INSPECT ? "inspect" : mode == MODE_PREFLIGHT ? "preflight" :
+			  mode == MODE_VERIFY ? "verify" : "extract");
 	if (version) {
 		printf("%s: ktstr-pack stub %s, runfile format %u\n", program_invocation_short_name,
 		       PACKAGE_VERSION, RUNFILE_FORMAT_VERSION);
@@ -217,7 +311,7 @@ int main(int argc, char **argv)
 	case MODE_INSPECT: {
 		struct strbuf out = STRBUF_INIT;
 
-		inspect_runfile(&rf, program_invocation_short_name, json, &out);
+		inspect_runfile(&rf, inspect_name(argv[0], exe, sizeof(exe)), json, &out);
 		fputs(strbuf_cstr(&out), stdout);
 		strbuf_release(&out);
 		r = EXIT_SUCCESS;
@@ -227,16 +321,10 @@ int main(int argc, char **argv)
 		r = run_preflight(&rf);
 		break;
 	case MODE_VERIFY:
-		r = runfile_verify_payload(&rf);
-		if (r < 0)
-			fprintf(stderr, "%s: error: %s\n", program_invocation_short_name, error_message());
-		else
-			printf("%s: OK: footer, spec and payload digests match\n",
-			       program_invocation_short_name);
-		r = r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+		r = verify(&rf);
 		break;
 	case MODE_EXTRACT:
-		r = run_extract(&rf, extract_dir);
+		r = run_extract(&rf, extract_dir, o.quiet);
 		if (r < 0) {
 			fprintf(stderr, "%s: error: %s\n", program_invocation_short_name, error_message());
 			if (error_hint_message()[0])

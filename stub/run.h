@@ -25,7 +25,10 @@ int run_test(const struct runfile *rf, const struct run_options *o, int64_t star
 /** run_preflight() - every host check as a table; 0 when all pass. */
 int run_preflight(const struct runfile *rf);
 
-/** run_extract() - verify and extract into @dir (created, must be empty). */
-int run_extract(const struct runfile *rf, const char *dir);
+/**
+ * run_extract() - verify and extract into @dir (created, must be empty),
+ * with a progress line on a terminal unless @quiet.
+ */
+int run_extract(const struct runfile *rf, const char *dir, bool quiet);
 
 #endif

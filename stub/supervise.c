@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <time.h>
@@ -26,14 +27,25 @@ int64_t monotonic_ms(void)
 
 int supervisor_init(struct supervisor *sv)
 {
+	static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
 	sigset_t mask;
 
 	memset(sv, 0, sizeof(*sv));
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
+	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++) {
+		struct sigaction sa;
+
+		/*
+		 * A signal ignored by whoever started us (nohup's SIGHUP, a
+		 * script's background job's SIGINT) stays ignored, for us and,
+		 * through exec, for the children, as a shell does with such a
+		 * signal: blocking it for the signalfd would catch it again.
+		 */
+		if (sigaction(stop_signals[i], NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+			continue;
+		sigaddset(&mask, stop_signals[i]);
+	}
 	if (sigprocmask(SIG_BLOCK, &mask, &sv->run_mask) < 0)
 		return error_set_errno(-errno, "cannot block signals");
 	/* children start with the default mask, not ours */
@@ -72,11 +84,18 @@ static void reap_all(struct supervisor *sv)
 
 void supervisor_poll(struct supervisor *sv, int fd, int timeout_ms)
 {
+	supervisor_poll_us(sv, fd, (int64_t)timeout_ms * 1000);
+}
+
+void supervisor_poll_us(struct supervisor *sv, int fd, int64_t timeout_us)
+{
 	struct pollfd pfd[2] = { { .fd = sv->sigfd, .events = POLLIN },
 				 { .fd = fd, .events = POLLIN } };
+	struct timespec ts = { .tv_sec = timeout_us / 1000000,
+			       .tv_nsec = (long)(timeout_us % 1000000) * 1000 };
 	struct signalfd_siginfo si;
 
-	if (timeout_ms > 0 && poll(pfd, fd >= 0 ? 2 : 1, timeout_ms) <= 0) {
+	if (timeout_us > 0 && ppoll(pfd, fd >= 0 ? 2 : 1, &ts, NULL) <= 0) {
 		reap_all(sv);   /* a SIGCHLD may have been merged with an earlier one */
 		return;
 	}

@@ -34,6 +34,9 @@ void supervisor_watch(struct supervisor *sv, struct child *c);
  */
 void supervisor_poll(struct supervisor *sv, int fd, int timeout_ms);
 
+/** supervisor_poll_us() - the same with a timeout in microseconds. */
+void supervisor_poll_us(struct supervisor *sv, int fd, int64_t timeout_us);
+
 /** monotonic_ms()/monotonic_ns() - CLOCK_MONOTONIC now. */
 int64_t monotonic_ms(void);
 int64_t monotonic_ns(void);

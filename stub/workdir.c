@@ -32,8 +32,8 @@ int workdir_create(const char *parent, struct workdir *w)
 	int n;
 
 	w->fd = -1;
-	n = snprintf(w->path, sizeof(w->path), "%s/%s%ld-XXXXXX", parent, TMPDIR_PREFIX,
-		     (long)getpid());
+	n = snprintf(w->path, sizeof(w->path), "%s/%s%ld-XXXXXX", parent,
+		     w->keep ? TMPDIR_KEEP_PREFIX : TMPDIR_PREFIX, (long)getpid());
 	if (n < 0 || (size_t)n >= sizeof(w->path))
 		return error_set(-ENAMETOOLONG, "temp dir parent %s is too long", parent);
 	if (!mkdtemp(w->path)) {
@@ -159,6 +159,25 @@ int workdir_remove_stale(const char *parent)
 	return removed;
 }
 
+static int lock_busy(pid_t holder)
+{
+	error_set(-EBUSY, "another runfile is running on this host (pid %ld holds %s)",
+		  (long)holder, PATH_RUN_LOCK);
+	error_hint("runs share /sys/fs/cgroup/ktstr and sched_ext: wait for it to finish");
+	return -EBUSY;
+}
+
+int run_lock_check(void)
+{
+	struct flock who = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	_cleanup_close_ int fd = open(PATH_RUN_LOCK, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	/* no file or no access: nobody runs, or the checks will say why not */
+	if (fd < 0 || fcntl(fd, F_GETLK, &who) < 0 || who.l_type == F_UNLCK)
+		return 0;
+	return lock_busy(who.l_pid);
+}
+
 int run_lock_acquire(void)
 {
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
@@ -183,11 +202,7 @@ int run_lock_acquire(void)
 			if (fcntl(fd, F_GETLK, &who) < 0)
 				who.l_pid = 0;
 			close(fd);
-			error_set(-EBUSY, "another runfile is running on this host (pid %ld holds %s)",
-				  (long)who.l_pid, PATH_RUN_LOCK);
-			error_hint("runs share /sys/fs/cgroup/ktstr and sched_ext: wait for it to "
-				   "finish");
-			return -EBUSY;
+			return lock_busy(who.l_pid);
 		}
 		close(fd);
 		return error_set_errno(-err, "cannot lock %s", PATH_RUN_LOCK);

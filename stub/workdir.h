@@ -11,17 +11,23 @@
 #define KTSTR_WORKDIR_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 struct workdir {
 	char path[PATH_MAX];
 	int fd;                 /* open directory, -1 when none */
+	bool keep;              /* set before workdir_create(): a --keep name */
 };
 
 /** workdir_parent() - $TMPDIR when it is an absolute path, else /tmp. */
 const char *workdir_parent(void);
 
-/** workdir_create() - mkdtemp under @parent, mode 0700, opened. */
+/**
+ * workdir_create() - mkdtemp under @parent, mode 0700, opened; named
+ * ktstr-keep-<pid>-XXXXXX instead when @w->keep is set, so that the
+ * operator's kept directory is never taken for a stale one.
+ */
 int workdir_create(const char *parent, struct workdir *w);
 
 /** workdir_remove() - delete the directory and everything in it. */
@@ -40,5 +46,13 @@ int workdir_remove_stale(const char *parent);
  * the holder's pid when another run holds it, another negative errno.
  */
 int run_lock_acquire(void);
+
+/**
+ * run_lock_check() - -EBUSY (message naming the holder's pid) when another
+ * runfile holds the run lock, else 0; takes nothing.  Run before the host
+ * checks: a running runfile's scheduler and cgroups would otherwise make
+ * them fail with a less precise message.
+ */
+int run_lock_check(void);
 
 #endif

@@ -211,7 +211,9 @@ int main(int argc, char **argv)
 	CHECK(waitpid(pid, &st, 0) == pid && WIFSIGNALED(st), "task in new2 not killed");
 	free(x);
 	cgroup_list_release(&keep);
-	rmdir(xasprintf("%s/old", root));
+	x = xasprintf("%s/old", root);
+	rmdir(x);
+	free(x);
 	rmdir(root);
 
 	/* 5. a missing tree is not an error */

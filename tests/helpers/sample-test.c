@@ -20,6 +20,7 @@
  *   exit_code=N              exit with N instead of the verdict
  *   kill_self=N              end by raising signal N
  *   hang=1                   ignore SIGTERM and never finish
+ *   exit_on_term=N           on SIGTERM, exit with N (a test that handles it)
  *   leave_task=1             leave a busy task in ktstr/leak, keep the cgroups
  * Records in record_dir: test.argv (NUL-separated), test.stamp
  * (CLOCK_MONOTONIC ns at start), test.result (key=value lines).
@@ -37,6 +38,13 @@
 #define MAX_WORKERS 256
 
 static char record_dir[256];
+static int term_exit_code;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	_exit(term_exit_code);
+}
 
 static void record(const char *name, const char *text)
 {
@@ -80,11 +88,20 @@ static pid_t start_worker(const char *cg)
 		;
 }
 
-static long cpu_ticks(pid_t pid)
+/*
+ * CPU time a worker got, in ns: schedstat's run time counts every
+ * nanosecond on a CPU, where stat's utime/stime count 10 ms ticks (a worker
+ * of a loaded host can run for a few ms yet show 0 ticks).  -1: unknown.
+ */
+static long long cpu_ns(pid_t pid)
 {
 	char path[64], buf[1024], *p;
 	long utime = 0, stime = 0;
+	long long run_ns;
 
+	snprintf(path, sizeof(path), "/proc/%ld/schedstat", (long)pid);
+	if (read_str(path, buf, sizeof(buf)) == 0 && sscanf(buf, "%lld", &run_ns) == 1)
+		return run_ns;
 	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
 	if (read_str(path, buf, sizeof(buf)) < 0 || !(p = strrchr(buf, ')')))
 		return -1;
@@ -92,7 +109,7 @@ static long cpu_ticks(pid_t pid)
 	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", &utime,
 		   &stime) != 2)
 		return -1;
-	return utime + stime;
+	return (utime + stime) * (1000000000LL / sysconf(_SC_CLK_TCK));
 }
 
 static void sched_ext_now(char *state, size_t ssize, char *ops, size_t osize, bool *has_state)
@@ -104,9 +121,18 @@ static void sched_ext_now(char *state, size_t ssize, char *ops, size_t osize, bo
 		ops[0] = '\0';
 }
 
+/* Is sched_ext as @expect says: enabled with ops @expect, or off ("none")? */
+static bool sample_ok(const char *expect, const char *state, const char *ops, bool has_state)
+{
+	if (strcmp(expect, "none"))
+		return !(has_state && strcmp(state, "enabled")) && !strcmp(ops, expect);
+	return !(has_state && strcmp(state, "disabled")) && !ops[0];
+}
+
 int main(int argc, char **argv)
 {
 	char self[PATH_MAX], conf_path[PATH_MAX + 64], buf[4096], state[64], ops[128];
+	char first_state[64];
 	const char *expect, *test_fn = NULL;
 	long duration_ms, secs, nworkers;
 	pid_t workers[MAX_WORKERS];
@@ -148,6 +174,10 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--watchdog-timeout"))
 			usage_error("unknown option");
 	}
+	if (conf_str(&c, "exit_on_term", NULL)) {
+		term_exit_code = (int)conf_long(&c, "exit_on_term", 0);
+		signal(SIGTERM, on_term);
+	}
 	if (conf_long(&c, "hang", 0)) {
 		signal(SIGTERM, SIG_IGN);
 		for (;;)
@@ -155,6 +185,13 @@ int main(int argc, char **argv)
 	}
 
 	expect = conf_str(&c, "expect_sched", "none");
+	/* First sample at once: on a real kernel root/ops is already set while
+	 * state is still "enabling" (10-50 ms under qemu); the loop below only
+	 * starts after the cgroups and workers, too late to see that window. */
+	sched_ext_now(state, sizeof(state), ops, sizeof(ops), &has_state);
+	snprintf(first_state, sizeof(first_state), "%s", has_state ? state : "n/a");
+	samples++;
+	bad_samples += !sample_ok(expect, state, ops, has_state);
 	nworkers = conf_long(&c, "workers", 4);
 	if (nworkers < 1 || nworkers > MAX_WORKERS)
 		nworkers = 4;
@@ -174,20 +211,15 @@ int main(int argc, char **argv)
 
 		sched_ext_now(state, sizeof(state), ops, sizeof(ops), &has_state);
 		samples++;
-		if (strcmp(expect, "none")) {
-			if ((has_state && strcmp(state, "enabled")) || strcmp(ops, expect))
-				bad_samples++;
-		} else if ((has_state && strcmp(state, "disabled")) || ops[0]) {
-			bad_samples++;
-		}
+		bad_samples += !sample_ok(expect, state, ops, has_state);
 		nanosleep(&ts, NULL);
 	} while (now_ns() < end);
 	sched_ok = bad_samples == 0;
 
 	for (long i = 0; i < nworkers; i++) {
-		long ticks = cpu_ticks(workers[i]);
+		long long ns = cpu_ns(workers[i]);
 
-		if (ticks <= 0) {
+		if (ns <= 0) {
 			workers_ok = false;
 			fprintf(stderr, "sample-test: worker %ld got no CPU time\n", i);
 		}
@@ -210,8 +242,9 @@ int main(int argc, char **argv)
 	}
 	len = snprintf(buf, sizeof(buf),
 		       "test_fn=%s\nexpect_sched=%s\nsched_ok=%d\nsamples=%ld\nbad_samples=%ld\n"
-		       "workers=%ld\nworkers_ok=%d\nlast_state=%s\nlast_ops=%s\nduration_ms=%lld\n",
-		       test_fn, expect, sched_ok, samples, bad_samples, nworkers, workers_ok,
+		       "workers=%ld\nworkers_ok=%d\nfirst_state=%s\nlast_state=%s\nlast_ops=%s\n"
+		       "duration_ms=%lld\n",
+		       test_fn, expect, sched_ok, samples, bad_samples, nworkers, workers_ok, first_state,
 		       has_state ? state : "n/a", ops, (now_ns() - t0) / 1000000);
 	(void)len;
 	record("test.result", buf);
