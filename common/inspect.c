@@ -62,7 +62,7 @@ static void text(const struct runfile *rf, const char *name, struct strbuf *o)
 	if (s->has_early) {
 		sha256_hex(s->early_sha256, hex);
 		strbuf_addf(o, "early prefix:   offset %llu, %llu bytes (scheduler and includes, "
-			    "started before the rest is extracted), sha256 %s\n",
+			    "checked on its own), sha256 %s\n",
 			    (unsigned long long)f->payload_offset, (unsigned long long)s->early_clen,
 			    hex);
 	}

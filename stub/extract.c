@@ -65,8 +65,6 @@ struct extract_job {
 	/* consumer side */
 	struct sha256_ctx sha;
 	uint64_t hashed;            /* compressed bytes hashed so far */
-	uint64_t delivered;         /* tar bytes handed to libarchive */
-	bool early_verified;
 	size_t held;                /* slot libarchive currently reads, or SIZE_MAX */
 	bool *seen;                 /* per spec member */
 	bool include_dir;
@@ -206,7 +204,6 @@ static struct slot *next_chunk(struct extract_job *job, int *err)
 					 "the runfile is corrupted");
 			return NULL;
 		}
-		job->early_verified = true;
 	}
 	job->next_consume++;
 	return sl;
@@ -240,7 +237,6 @@ static la_ssize_t tar_read(struct archive *a, void *arg, const void **buf)
 	}
 	job->held = (size_t)(sl - job->slots);
 	*buf = sl->ubuf;
-	job->delivered += job->rf->spec.chunks[sl->chunk].ulen;
 	return (la_ssize_t)job->rf->spec.chunks[sl->chunk].ulen;
 }
 
@@ -363,26 +359,12 @@ static int extract_member(struct extract_job *job, struct archive *a, size_t idx
 	return 0;
 }
 
-/* Everything but the runner is on disk, from the verified prefix. */
-static bool early_ready(const struct extract_job *job)
-{
-	const struct spec *s = &job->rf->spec;
-
-	if (!s->has_early || !job->early_verified || job->delivered > s->early_ulen)
-		return false;
-	for (size_t i = 0; i < s->nmembers; i++)
-		if (!job->seen[i] && strcmp(s->members[i].name, MEMBER_RUNNER) != 0)
-			return false;
-	return true;
-}
-
 static int consume(struct extract_job *job)
 {
 	const struct spec *s = &job->rf->spec;
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
 	uint8_t d[SHA256_DIGEST_SIZE];
-	bool early_posted = false;
 	int r, err;
 
 	if (!a)
@@ -406,10 +388,6 @@ static int consume(struct extract_job *job)
 		}
 		if ((r = check_header(job, e, &idx)) < 0 || (r = extract_member(job, a, idx)) < 0)
 			goto out;
-		if (!early_posted && early_ready(job)) {
-			early_posted = true;
-			post(job, EXTRACT_EARLY);
-		}
 	}
 	for (size_t i = 0; i < s->nmembers; i++)
 		if (!job->seen[i]) {

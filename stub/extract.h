@@ -6,13 +6,12 @@
  * Worker threads read and inflate chunks in parallel; one thread hashes
  * them in order (the digest is computed in the same pass, the payload is
  * read once) and feeds the tar stream to libarchive, which parses it.
- * Members are written natively (see extract.c for why).  Two events reach
- * the caller through a file descriptor it can poll:
- *  - EXTRACT_EARLY: the scheduler and the include files are on disk, and
- *    the payload prefix holding them matched its own digest, so the
- *    scheduler may start while the test binary is still being extracted;
- *  - EXTRACT_DONE / EXTRACT_FAILED: everything is on disk and the whole
- *    payload matched the footer's digest, or why not.
+ * Members are written natively (see extract.c for why).  The end reaches
+ * the caller through a file descriptor it can poll: EXTRACT_DONE when
+ * everything is on disk and the whole payload matched the footer's digest,
+ * EXTRACT_FAILED and why not.  The prefix holding the scheduler and the
+ * includes is checked against its own digest as soon as it has been read,
+ * so damage there is reported as such, before the rest is inflated.
  */
 #ifndef KTSTR_EXTRACT_H
 #define KTSTR_EXTRACT_H
@@ -23,7 +22,6 @@
 
 enum extract_state {
 	EXTRACT_RUNNING,
-	EXTRACT_EARLY,
 	EXTRACT_DONE,
 	EXTRACT_FAILED,
 };

@@ -167,17 +167,15 @@ static int interrupted(struct run *r, const char *during)
 }
 
 /*
- * Extract, and start the scheduler as soon as its part of the payload is
- * on disk and verified; wait until the extraction is complete and the
- * scheduler is attached.  Returns with report->stage set on failure.
+ * Extract and verify the whole payload.  Nothing from it runs before its
+ * digest has matched: a corrupted or truncated runfile is never executed,
+ * not even its verified scheduler part (so the scheduler cannot attach
+ * while the runner is still being extracted; the time this costs is in
+ * docs/PERFORMANCE.md).  Returns with report->stage set on failure.
  */
-static int extract_and_attach(struct run *r)
+static int extract_payload(struct run *r)
 {
-	const struct spec *s = &r->rf->spec;
 	struct extract_job *job;
-	struct attach_watch aw = { .fd = -1 };
-	bool done = false, attached = !r->sched_expected;
-	unsigned timeout = (r->o->attach_timeout ? r->o->attach_timeout : s->attach_timeout_secs);
 	int ret;
 
 	report_phase_begin(&r->rep, PHASE_EXTRACT);
@@ -187,70 +185,59 @@ static int extract_and_attach(struct run *r)
 	/* a first progress line at once: a fast disk may be done before
 	 * the first poll interval ends, a slow one shows it is working */
 	report_progress(&r->rep, job);
-	while (!done || !attached) {
-		bool waiting_attach = r->sched.pid > 0 && !attached;
+	for (;;) {
+		enum extract_state st;
 
-		supervisor_poll_us(&r->sv, done ? -1 : extract_event_fd(job),
-				   waiting_attach ? ATTACH_POLL_US : 100000);
+		supervisor_poll_us(&r->sv, extract_event_fd(job), 100000);
 		if (r->sv.stop_signal) {
-			ret = interrupted(r, done ? "the scheduler attach" : "the extraction");
-			report_fail(&r->rep, done ? "attach" : "extraction", ret);
+			ret = interrupted(r, "the extraction");
+			extract_finish(job);
+			report_progress_done(&r->rep);
+			return report_fail(&r->rep, "extraction", ret);
+		}
+		st = extract_state(job);
+		if (st == EXTRACT_FAILED) {
+			ret = explain_bad_payload(r->rf, extract_finish(job));
+			report_progress_done(&r->rep);
+			return report_fail(&r->rep, "extraction", ret);
+		}
+		if (st == EXTRACT_DONE)
+			break;
+		report_progress(&r->rep, job);
+	}
+	ret = extract_finish(job);
+	report_progress_done(&r->rep);
+	report_phase_end(&r->rep, PHASE_EXTRACT);
+	if (ret < 0)
+		return report_fail(&r->rep, "extraction", ret);
+	return 0;
+}
+
+/* Start the scheduler and wait until the kernel reports it attached. */
+static int attach_scheduler(struct run *r)
+{
+	const struct spec *s = &r->rf->spec;
+	unsigned timeout = r->o->attach_timeout ? r->o->attach_timeout : s->attach_timeout_secs;
+	struct attach_watch aw = { .fd = -1 };
+	int ret;
+
+	if ((ret = start_scheduler(r)) < 0)
+		return report_fail(&r->rep, "scheduler", ret);
+	attach_watch_start(&aw, timeout * 1000);
+	while ((ret = attach_watch_check(&aw, &r->sched)) == 0) {
+		supervisor_poll_us(&r->sv, -1, ATTACH_POLL_US);
+		if (r->sv.stop_signal) {
+			ret = interrupted(r, "the scheduler attach");
 			break;
 		}
-		if (!done) {
-			enum extract_state st = extract_state(job);
-
-			if (st == EXTRACT_FAILED) {
-				ret = explain_bad_payload(r->rf, extract_finish(job));
-				job = NULL;
-				report_fail(&r->rep, "extraction", ret);
-				break;
-			}
-			if ((st == EXTRACT_EARLY || st == EXTRACT_DONE) && r->sched_expected &&
-			    r->sched.pid == 0) {
-				if ((ret = start_scheduler(r)) < 0) {
-					report_fail(&r->rep, "scheduler", ret);
-					break;
-				}
-				attach_watch_start(&aw, timeout * 1000);
-			}
-			if (st == EXTRACT_DONE) {
-				ret = extract_finish(job);
-				job = NULL;
-				done = true;
-				report_phase_end(&r->rep, PHASE_EXTRACT);
-				if (ret < 0) {
-					report_fail(&r->rep, "extraction", ret);
-					break;
-				}
-			} else {
-				report_progress(&r->rep, job);
-			}
-		}
-		if (r->sched.pid > 0 && !attached) {
-			ret = attach_watch_check(&aw, &r->sched);
-			if (ret < 0) {
-				report_fail(&r->rep, "attach", ret);
-				break;
-			}
-			if (ret == 1) {
-				attached = true;
-				report_phase_end(&r->rep, PHASE_ATTACH);
-				if (!r->o->quiet)
-					report_info(&r->rep, "scheduler %s attached", s->sched_name);
-			}
-		}
-		ret = 0;
-	}
-	report_progress_done(&r->rep);
-	if (job) {
-		int e = extract_finish(job);
-
-		if (ret == 0)
-			ret = e;
 	}
 	attach_watch_release(&aw);
-	return ret;
+	if (ret < 0)
+		return report_fail(&r->rep, "attach", ret);
+	report_phase_end(&r->rep, PHASE_ATTACH);
+	if (!r->o->quiet)
+		report_info(&r->rep, "scheduler %s attached", s->sched_name);
+	return 0;
 }
 
 /* ---- step 8: the test ------------------------------------------------------------ */
@@ -433,7 +420,8 @@ int run_test(const struct runfile *rf, const struct run_options *o, int64_t star
 	} else if (o->keep && !o->quiet) {
 		report_info(&r.rep, "extracting into %s (kept: --keep)", r.wd.path);
 	}
-	if (ret == 0 && extract_and_attach(&r) == 0)
+	if (ret == 0 && extract_payload(&r) == 0 &&
+	    (!r.sched_expected || attach_scheduler(&r) == 0))
 		run_the_test(&r);
 	cleanup(&r);
 	return report_verdict(&r.rep);
