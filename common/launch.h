@@ -25,7 +25,11 @@ char **launch_test_argv(const struct spec *s, const char *dir, const char *durat
 
 void launch_argv_free(char **argv);
 
-/** launch_quote() - @s as one POSIX sh word (quoted only when needed). */
+/**
+ * launch_quote() - @s as one shell word, quoted only when needed: '...' for
+ * printable text, $'...' with \xHH escapes when it holds control or
+ * non-ASCII bytes (bash and busybox ash read that; plain POSIX sh does not).
+ */
 void launch_quote(struct strbuf *out, const char *s);
 
 /**

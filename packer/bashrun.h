@@ -44,6 +44,8 @@ struct bashrun {
  * bashrun_parse() - parse the script part of @text.
  * @err_line: on failure, the line the message is about
  * Return: 0, or -EINVAL with a message (without FILE:LINE, see @err_line).
+ * @br may hold partial allocations after a failure too: the caller
+ * releases it with bashrun_release() in every case.
  */
 int bashrun_parse(const char *text, size_t len, struct bashrun *br, size_t *err_line);
 

@@ -230,8 +230,12 @@ static int check_file(const char *what, const char *path)
 		error_hint("name each file on its own (recursive directory packing is not supported)");
 		return -EISDIR;
 	}
-	if (!S_ISREG(st.st_mode))
-		return error_set(-EINVAL, "%s %s is not a regular file", what, path);
+	if (!S_ISREG(st.st_mode)) {
+		error_set(-EINVAL, "%s %s is not a regular file", what, path);
+		error_hint("give a regular file (not a device, FIFO or socket); copy it to a file "
+			   "first if it is generated");
+		return -EINVAL;
+	}
 	return 0;
 }
 

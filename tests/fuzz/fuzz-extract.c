@@ -20,11 +20,12 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char root[64];
+static char root[PATH_MAX];
 
 static void remove_root(void)
 {
@@ -77,7 +78,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!root[0]) {
 		const char *t = getenv("TMPDIR");
 
-		snprintf(root, sizeof(root), "%s/ktstr-fuzz-XXXXXX", t && t[0] == '/' ? t : "/tmp");
+		int n = snprintf(root, sizeof(root), "%s/ktstr-fuzz-XXXXXX",
+				 t && t[0] == '/' ? t : "/tmp");
+
+		FUZZ_CHECK(n > 0 && (size_t)n < sizeof(root), "TMPDIR is too long");
 		FUZZ_CHECK(mkdtemp(root), "mkdtemp %s", root);
 		atexit(remove_root);
 	}
