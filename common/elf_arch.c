@@ -2,6 +2,7 @@
 /* elf_arch.c - read e_machine (and class, byte order, type) from an ELF header. */
 #include "elf_arch.h"
 #include "error.h"
+#include "fdio.h"
 #include "macros.h"
 #include "strbuf.h"
 
@@ -45,22 +46,14 @@ static int parse_ident(const uint8_t *h, size_t got, struct elf_ident *id)
 int elf_read_ident(int fd, uint64_t off, struct elf_ident *id)
 {
 	uint8_t h[ELF_IDENT_BYTES];
-	size_t got = 0;
+	ssize_t got;
 
 	memset(id, 0, sizeof(*id));
-	/* a pipe or a slow file may return less than asked: read until EOF */
-	while (got < sizeof(h)) {
-		ssize_t n = pread(fd, h + got, sizeof(h) - got, (off_t)(off + got));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return error_set_errno(-errno, "cannot read the ELF header");
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return parse_ident(h, got, id);
+	/* a short file is parse_ident()'s to judge ("too short"), not an error here */
+	got = fd_pread_full(fd, h, sizeof(h), off);
+	if (got < 0)
+		return error_set_errno((int)got, "cannot read the ELF header");
+	return parse_ident(h, (size_t)got, id);
 }
 
 int elf_buf_ident(const void *buf, size_t len, struct elf_ident *id)

@@ -3,6 +3,7 @@
 #include "runfile.h"
 #include "digest.h"
 #include "error.h"
+#include "fdio.h"
 #include "macros.h"
 #include "xalloc.h"
 
@@ -14,23 +15,13 @@
 
 static int pread_full(int fd, void *buf, size_t len, uint64_t off)
 {
-	uint8_t *p = buf;
+	ssize_t n = fd_pread_full(fd, buf, len, off);
 
-	while (len) {
-		ssize_t n = pread(fd, p, len, (off_t)off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return error_set_errno(-errno, "read at offset %llu", (unsigned long long)off);
-		}
-		if (n == 0)
-			return error_set(-EIO, "unexpected end of file at offset %llu (truncated)",
-					 (unsigned long long)off);
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
+	if (n < 0)
+		return error_set_errno((int)n, "read at offset %llu", (unsigned long long)off);
+	if ((size_t)n < len)
+		return error_set(-EIO, "unexpected end of file at offset %llu (truncated)",
+				 (unsigned long long)(off + (uint64_t)n));
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 #include "build.h"
 #include "digest.h"
 #include "error.h"
+#include "fdio.h"
 #include "macros.h"
 #include "payload_writer.h"
 #include "strbuf.h"
@@ -168,19 +169,9 @@ out:
 
 static int write_all(int fd, const void *buf, size_t len)
 {
-	const uint8_t *p = buf;
+	int r = fd_write_full(fd, buf, len);
 
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return error_set_errno(-errno, "cannot write the runfile");
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return r < 0 ? error_set_errno(r, "cannot write the runfile") : 0;
 }
 
 int pack_write(const struct pack_job *job, struct spec *spec)

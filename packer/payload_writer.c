@@ -10,6 +10,7 @@
 #include "compress.h"
 #include "digest.h"
 #include "error.h"
+#include "fdio.h"
 #include "macros.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -130,19 +131,9 @@ struct payload_writer *payload_writer_new(int fd, enum payload_codec codec, int 
 
 static int write_all(int fd, const void *buf, size_t len)
 {
-	const uint8_t *p = buf;
+	int r = fd_write_full(fd, buf, len);
 
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return error_set_errno(-errno, "cannot write the runfile");
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return r < 0 ? error_set_errno(r, "cannot write the runfile") : 0;
 }
 
 /* Write the oldest job once it is compressed; called with the lock held. */

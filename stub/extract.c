@@ -13,6 +13,7 @@
 #include "inflate.h"
 #include "digest.h"
 #include "error.h"
+#include "fdio.h"
 #include "macros.h"
 #include "xalloc.h"
 
@@ -90,19 +91,12 @@ static void post(struct extract_job *job, enum extract_state st)
 
 static int read_full(int fd, uint8_t *buf, size_t len, uint64_t off)
 {
-	while (len) {
-		ssize_t n = pread(fd, buf, len, (off_t)off);
+	ssize_t n = fd_pread_full(fd, buf, len, off);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return error_set_errno(-errno, "cannot read the payload");
-		if (n == 0)
-			return error_set(-EIO, "the payload is truncated");
-		buf += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
+	if (n < 0)
+		return error_set_errno((int)n, "cannot read the payload");
+	if ((size_t)n < len)
+		return error_set(-EIO, "the payload is truncated");
 	return 0;
 }
 
@@ -298,19 +292,9 @@ static int check_header(struct extract_job *job, struct archive_entry *e, size_t
 
 static int write_all(int fd, const void *buf, size_t len, const char *name)
 {
-	const uint8_t *p = buf;
+	int r = fd_write_full(fd, buf, len);
 
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return error_set_errno(-errno, "cannot write %s", name);
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return r < 0 ? error_set_errno(r, "cannot write %s", name) : 0;
 }
 
 static int extract_member(struct extract_job *job, struct archive *a, size_t idx)

@@ -172,32 +172,36 @@ static const char *inspect_name(const char *argv0, char *buf, size_t size)
 	return buf;
 }
 
+/* one line of --verify: "NAME: WHAT: N bytes, sha256 HEX ok" */
+static void print_digest_ok(const char *what, uint64_t bytes,
+			    const uint8_t digest[SHA256_DIGEST_SIZE])
+{
+	char hex[SHA256_HEX_LEN + 1];
+
+	sha256_hex(digest, hex);
+	printf("%s: %s: %llu bytes, sha256 %s ok\n", program_invocation_short_name, what,
+	       (unsigned long long)bytes, hex);
+}
+
 static int verify(const struct runfile *rf)
 {
 	const char *prog = program_invocation_short_name;
-	char hex[SHA256_HEX_LEN + 1];
 	int r;
 
 	/* runfile_open() already checked the footer and the spec's digest */
 	printf("%s: footer: format %u, %llu bytes, checksum ok\n", prog, rf->footer.version,
 	       (unsigned long long)rf->size);
-	sha256_hex(rf->footer.spec_sha256, hex);
-	printf("%s: spec: %llu bytes, sha256 %s ok\n", prog,
-	       (unsigned long long)rf->footer.spec_length, hex);
+	print_digest_ok("spec", rf->footer.spec_length, rf->footer.spec_sha256);
 	if (rf->spec.has_early) {
 		r = runfile_verify_early(rf);
 		if (r < 0)
 			goto fail;
-		sha256_hex(rf->spec.early_sha256, hex);
-		printf("%s: early prefix: %llu bytes, sha256 %s ok\n", prog,
-		       (unsigned long long)rf->spec.early_clen, hex);
+		print_digest_ok("early prefix", rf->spec.early_clen, rf->spec.early_sha256);
 	}
 	r = runfile_verify_payload(rf);
 	if (r < 0)
 		goto fail;
-	sha256_hex(rf->footer.payload_sha256, hex);
-	printf("%s: payload: %llu bytes, sha256 %s ok\n", prog,
-	       (unsigned long long)rf->footer.payload_length, hex);
+	print_digest_ok("payload", rf->footer.payload_length, rf->footer.payload_sha256);
 	printf("%s: OK: footer, spec and payload digests match\n", prog);
 	return EXIT_SUCCESS;
 fail:

@@ -203,4 +203,4 @@ cv_case big-members case_big_members
 cv_case stub-choice case_stub_choice
 cv_case default-output case_default_output
 cv_case codec-and-usage case_codec_and_usage
-cv_finish
+finish

@@ -299,4 +299,4 @@ cv_case corrupt-archive case_corrupt_archive
 cv_case missing-archive-marker case_missing_marker
 cv_case not-a-bash-runfile case_not_a_bash_runfile
 cv_case existing-output-kept case_existing_output_kept
-cv_finish
+finish

@@ -1,8 +1,10 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0-only
 # lib.sh - helpers of the conversion tests (ktstr-pack --from-run and
-# --test-binary) that need no namespace: a case runner, fixtures made by
-# mkbashrun in the exact `cargo ktstr export` 0.6.0 format, and checks
-# that a refused conversion says FILE:LINE: reason and leaves no file.
+# --test-binary) that need no namespace: a case runner (cv_case NAME
+# FUNCTION, then `finish`: tests/lib/cases.sh), fixtures made by mkbashrun
+# in the exact `cargo ktstr export` 0.6.0 format, and checks that a refused
+# conversion says FILE:LINE: reason and leaves no file.
 #
 # Environment (set by the Makefile; defaults for a run from the build dir):
 #   KTSTR_PACK, KTSTR_HELPERS (dir of mkbashrun, sample-test, sched-probe)
@@ -12,9 +14,8 @@
 MKBASHRUN=$KTSTR_HELPERS/mkbashrun
 SAMPLE_TEST=$KTSTR_HELPERS/sample-test
 SCHED_PROBE=$KTSTR_HELPERS/sched-probe
-CV_RUN=0
-CV_FAILED=0
-CV_FAILED_NAMES=
+# shellcheck source-path=SCRIPTDIR source=../lib/cases.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/cases.sh"
 
 cv_setup() {
     local f
@@ -36,27 +37,10 @@ fail() {
     return 1
 }
 
-# cv_case NAME FUNCTION: run one case in a subshell with set -e
+# cv_case NAME FUNCTION: one case, with an empty output dir $T/o
 cv_case() {
-    local name=$1 rc; shift
-    CV_RUN=$((CV_RUN + 1))
     rm -rf "$T/o" "$T/orig" "$T/new" && mkdir "$T/o"
-    set +e
-    ( set -e; "$@" )
-    rc=$?
-    set -e
-    if [ "$rc" = 0 ]; then
-        echo "ok   $name"
-    else
-        echo "FAIL $name"
-        CV_FAILED=$((CV_FAILED + 1))
-        CV_FAILED_NAMES="$CV_FAILED_NAMES $name"
-    fi
-}
-
-cv_finish() {
-    echo "$CV_RUN cases, $CV_FAILED failed${CV_FAILED_NAMES:+:$CV_FAILED_NAMES}"
-    [ "$CV_FAILED" = 0 ]
+    case_run "$@"
 }
 
 # fixture OUT [mkbashrun options]: a 0.6.0 runfile of the sample test

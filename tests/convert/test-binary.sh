@@ -171,4 +171,4 @@ cv_case interrupted case_interrupted
 cv_case binary-writes-nothing case_binary_writes_nothing
 cv_case exported-file-refused case_exported_file_refused
 cv_case usage case_usage
-cv_finish
+finish

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0-only
 # lib.sh - the hermetic harness: run the real stub as root in a private
 # mount and pid namespace, with a real cgroup2 at /sys/fs/cgroup and
@@ -17,6 +18,7 @@
 # expect_clean (no temp dir, no new cgroup, no live process, sched_ext
 # detached).  Helpers: pack/pack_sched, run_rf (foreground) or
 # start_rf/wait_rf (background), expect_rc/expect_err/expect_out,
+# expect_verdict/expect_verdict_prefix (the last line of stderr),
 # expect_argv (NUL-separated argv, byte for byte), extraction_dir,
 # wait_for, alive, kernel_detach_when_gone, need.
 #
@@ -30,9 +32,10 @@ FAKE_SCHED=$KTSTR_HELPERS/fake-scheduler
 MKTOPO=$KTSTR_HELPERS/mktopo
 EXEC_STAMP=$KTSTR_HELPERS/exec-stamp   # optional (benchmarks)
 HDIR=/run/ktstr-test            # helper exchange dir (see tests/helpers/helper.h)
-CASES_RUN=0
-CASES_FAILED=0
-FAILED_NAMES=
+# run_case's counting and `finish`; sourced here, before hermetic_enter
+# mounts a tmpfs over /tmp (where the source tree may be)
+# shellcheck source-path=SCRIPTDIR source=../lib/cases.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/cases.sh"
 
 skip() { echo "SKIP: $*"; exit 77; }
 
@@ -161,6 +164,20 @@ expect_err() { grep -qF -- "$1" "$ERR" || fail "stderr lacks: $1"; }
 expect_out() { grep -qF -- "$1" "$OUT" || fail "stdout lacks: $1"; }
 expect_no_err() { ! grep -qF -- "$1" "$ERR" || fail "stderr has: $1"; }
 
+# expect_verdict LINE: the runfile's verdict, the last line of its stderr, is LINE
+expect_verdict() {
+    local last
+    last=$(tail -n1 "$ERR")
+    [ "$last" = "$1" ] || fail "last stderr line is '$last', expected '$1'"
+}
+
+# expect_verdict_prefix TEXT: the verdict line starts with TEXT
+expect_verdict_prefix() {
+    local last
+    last=$(tail -n1 "$ERR")
+    [ "${last#"$1"}" != "$last" ] || fail "last stderr line is '$last', expected '$1...'"
+}
+
 # argv_lines FILE: a NUL-separated argv, one element per line, quoted
 argv_lines() { tr '\0' '\n' < "$1" | sed 's/.*/<&>/'; }
 
@@ -254,22 +271,9 @@ case_scrub() {
 }
 
 run_case() {
-    local name=$1; shift
-    CASES_RUN=$((CASES_RUN + 1))
     case_reset
-    # not in an `if`: set -e is ignored in a condition's compound commands
-    set +e
-    ( set -e; "$@" )
-    local rc=$?
-    set -e
-    if [ "$rc" = 0 ]; then
-        echo "ok   $name"
-    else
-        echo "FAIL $name"
-        CASES_FAILED=$((CASES_FAILED + 1))
-        FAILED_NAMES="$FAILED_NAMES $name"
-        case_scrub
-    fi
+    case_run "$@"
+    [ "$CASE_RC" = 0 ] || case_scrub
 }
 
 # start_rf FILE [args]: start a runfile in the background (BG_PID); its
@@ -335,9 +339,4 @@ expect_argv() {
     cmp -s "$1" "$2" && return 0
     fail "argv differs from the expected one (<elements>, as lines):
 $(diff <(argv_lines "$2") <(argv_lines "$1") | sed 's/^/      /')"
-}
-
-finish() {
-    echo "$CASES_RUN cases, $CASES_FAILED failed${FAILED_NAMES:+:$FAILED_NAMES}"
-    [ "$CASES_FAILED" = 0 ]
 }

@@ -94,7 +94,7 @@ case_pass_with_scheduler() {
     expect_aarch64_runfile "$WORK/t.run"
     run_rf "$WORK/t.run"
     expect_rc 0
-    [ "$(tail -n1 "$ERR")" = "t.run: PASS" ] || fail "verdict: $(tail -n1 "$ERR")"
+    expect_verdict "t.run: PASS"
     grep -qx 'sched_ok=1' "$HDIR/test.result" || fail "the test saw sched_ext detached"
     grep -qx 'workers_ok=1' "$HDIR/test.result" || fail "a worker got no CPU"
     [ "$(cat "$HDIR/sched.exit")" = term ] || fail "the scheduler was not stopped with SIGTERM"
@@ -107,7 +107,7 @@ case_eevdf() {
     expect_aarch64_runfile "$WORK/t.run"
     run_rf "$WORK/t.run"
     expect_rc 0
-    [ "$(tail -n1 "$ERR")" = "t.run: PASS" ] || fail "verdict: $(tail -n1 "$ERR")"
+    expect_verdict "t.run: PASS"
     [ -s "$HDIR/test.argv" ] || fail "the test did not run"
     [ ! -e "$HDIR/sched.argv" ] || fail "a scheduler was started"
     expect_clean
@@ -118,7 +118,7 @@ case_exit_code_forwarded() {
     pack "$WORK/t.run"
     run_rf "$WORK/t.run" --quiet
     expect_rc 7
-    [ "$(tail -n1 "$ERR")" = "t.run: FAIL (test exited 7)" ] || fail "verdict: $(tail -n1 "$ERR")"
+    expect_verdict "t.run: FAIL (test exited 7)"
     expect_clean
 }
 
@@ -128,8 +128,7 @@ case_topology_shortfall() {
     run_rf "$WORK/t.run"
     expect_rc 1
     expect_err "t.run: error: host has 1 LLCs, test needs 2"
-    [ "$(tail -n1 "$ERR")" = "t.run: ERROR (checks: host has 1 LLCs, test needs 2)" ] ||
-        fail "verdict: $(tail -n1 "$ERR")"
+    expect_verdict "t.run: ERROR (checks: host has 1 LLCs, test needs 2)"
     [ ! -e "$HDIR/test.argv" ] || fail "the test was started"
     expect_clean
 }
@@ -147,8 +146,7 @@ case_corrupted_payload() {
     run_rf "$WORK/t.run"
     expect_rc 1
     expect_err "t.run: error: payload digest mismatch: the runfile is corrupted"
-    tail -n1 "$ERR" | grep -q '^t\.run: ERROR (extraction: payload digest mismatch' ||
-        fail "verdict: $(tail -n1 "$ERR")"
+    expect_verdict_prefix "t.run: ERROR (extraction: payload digest mismatch"
     [ ! -e "$HDIR/test.argv" ] || fail "the test was started"
     [ ! -e "$HDIR/sched.stamp" ] || [ -e "$HDIR/sched.exit" ] || fail "the scheduler was not stopped"
     expect_clean
@@ -164,8 +162,7 @@ case_sigterm_cleanup() {
     wait_rf
     expect_rc 143
     expect_err "t.run: received SIGTERM: stopping the test"
-    [ "$(tail -n1 "$ERR")" = "t.run: FAIL (test killed by SIGTERM)" ] ||
-        fail "verdict: $(tail -n1 "$ERR")"
+    expect_verdict "t.run: FAIL (test killed by SIGTERM)"
     [ ! -e "$HDIR/test.result" ] || fail "the test finished instead of being stopped"
     [ "$(cat "$HDIR/sched.exit")" = term ] || fail "the scheduler was not stopped with SIGTERM"
     expect_clean

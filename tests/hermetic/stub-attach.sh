@@ -12,8 +12,7 @@ hermetic_enter "$@"
 expect_attach_error() {
     expect_rc 1
     expect_err "t.run: error: $1"
-    [ "$(tail -n1 "$ERR")" = "t.run: ERROR (attach: $1)" ] ||
-        fail "verdict: $(tail -n1 "$ERR"), expected ERROR (attach: $1)"
+    expect_verdict "t.run: ERROR (attach: $1)"
     [ -s "$HDIR/sched.argv" ] || fail "the scheduler was not started"
     [ ! -e "$HDIR/test.argv" ] || fail "the test was started"
     expect_clean
@@ -126,8 +125,7 @@ case_scheduler_dies_during_test() {
     run_rf "$WORK/t.run"
     expect_rc 1
     expect_err "t.run: warning: the scheduler exited with status 5 during the test"
-    [ "$(tail -n1 "$ERR")" = "t.run: FAIL (the scheduler exited with status 5 during the test)" ] ||
-        fail "verdict: $(tail -n1 "$ERR")"
+    expect_verdict "t.run: FAIL (the scheduler exited with status 5 during the test)"
     expect_clean
 }
 
@@ -138,7 +136,7 @@ case_scheduler_dies_test_fails() {
     pack_sched "$WORK/t.run"
     run_rf "$WORK/t.run"
     expect_rc 4
-    [ "$(tail -n1 "$ERR")" = "t.run: FAIL (test exited 4)" ] || fail "verdict: $(tail -n1 "$ERR")"
+    expect_verdict "t.run: FAIL (test exited 4)"
     expect_clean
 }
 

@@ -20,8 +20,7 @@ expect_nothing_ran() {
 expect_check_error() {
     expect_rc 1
     expect_err "t.run: error: $1"
-    [ "$(tail -n1 "$ERR")" = "t.run: ERROR (checks: $1)" ] ||
-        fail "verdict: $(tail -n1 "$ERR"), expected ERROR (checks: $1)"
+    expect_verdict "t.run: ERROR (checks: $1)"
     expect_nothing_ran
 }
 

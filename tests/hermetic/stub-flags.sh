@@ -68,8 +68,7 @@ case_quiet_errors_still_print() {
     expect_no_err "ktstr runfile:"
     expect_err "t.run: error: the kernel lacks sched_ext support (no /sys/kernel/sched_ext)"
     expect_err "t.run: hint: boot a kernel built with CONFIG_SCHED_CLASS_EXT=y"
-    [ "$(tail -n1 "$ERR")" = "t.run: ERROR (checks: the kernel lacks sched_ext support (no /sys/kernel/sched_ext))" ] ||
-        fail "verdict: $(tail -n1 "$ERR")"
+    expect_verdict "t.run: ERROR (checks: the kernel lacks sched_ext support (no /sys/kernel/sched_ext))"
     expect_no_err "phases:"
     expect_nothing_ran
 }

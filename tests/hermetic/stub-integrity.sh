@@ -56,8 +56,7 @@ case_payload_byte_runner_part() {
     expect_rc 1
     expect_err "t.run: error: payload digest mismatch: the runfile is corrupted"
     expect_err "t.run: hint: get a fresh copy of the runfile"
-    tail -n1 "$ERR" | grep -q '^t\.run: ERROR (extraction: payload digest mismatch: the runfile is corrupted' ||
-        fail "verdict: $(tail -n1 "$ERR")"
+    expect_verdict_prefix "t.run: ERROR (extraction: payload digest mismatch: the runfile is corrupted"
     [ ! -e "$HDIR/test.argv" ] || fail "the test was started"
     [ ! -e "$HDIR/sched.argv" ] || fail "the scheduler was started from a corrupted runfile"
     expect_clean

@@ -22,8 +22,7 @@ signal_during_test() {
     wait_rf
     expect_rc $((128 + num))
     expect_err "t.run: received SIG$sig: stopping the test"
-    [ "$(tail -n1 "$ERR")" = "t.run: FAIL (test killed by SIG$sig)" ] ||
-        fail "verdict: $(tail -n1 "$ERR")"
+    expect_verdict "t.run: FAIL (test killed by SIG$sig)"
     [ ! -e "$HDIR/test.result" ] || fail "the test finished instead of being stopped"
     [ "$(cat "$HDIR/sched.exit")" = term ] || fail "the scheduler was not stopped with SIGTERM"
     expect_clean
@@ -42,7 +41,7 @@ case_test_handles_signal() {
     kill -TERM "$BG_PID"
     wait_rf
     expect_rc 9
-    [ "$(tail -n1 "$ERR")" = "t.run: FAIL (test exited 9)" ] || fail "verdict: $(tail -n1 "$ERR")"
+    expect_verdict "t.run: FAIL (test exited 9)"
     expect_clean
 }
 
@@ -64,8 +63,7 @@ case_scheduler_ignores_term() {
     [ -e "$HDIR/sched.term" ] || fail "the scheduler did not get SIGTERM first"
     [ ! -e "$HDIR/sched.exit" ] || fail "the scheduler exited by itself"
     expect_no_err "warning: sched_ext still reports"
-    [ "$(tail -n1 "$ERR")" = "t.run: FAIL (test killed by SIGTERM)" ] ||
-        fail "verdict: $(tail -n1 "$ERR")"
+    expect_verdict "t.run: FAIL (test killed by SIGTERM)"
     expect_clean
 }
 
@@ -85,8 +83,7 @@ signal_during_attach() {
     kill "-$sig" "$BG_PID"
     wait_rf
     expect_rc $((128 + num))
-    [ "$(tail -n1 "$ERR")" = "t.run: ERROR (attach: interrupted by SIG$sig during the scheduler attach)" ] ||
-        fail "verdict: $(tail -n1 "$ERR")"
+    expect_verdict "t.run: ERROR (attach: interrupted by SIG$sig during the scheduler attach)"
     [ ! -e "$HDIR/test.argv" ] || fail "the test was started"
     [ "$(cat "$HDIR/sched.exit")" = term ] || fail "the scheduler was not stopped with SIGTERM"
     expect_clean
@@ -111,7 +108,7 @@ case_ignored_signals_stay_ignored() {
     wait_rf
     expect_rc 0
     expect_no_err "received SIG"
-    [ "$(tail -n1 "$ERR")" = "t.run: PASS" ] || fail "verdict: $(tail -n1 "$ERR")"
+    expect_verdict "t.run: PASS"
     grep -qx 'sched_ok=1' "$HDIR/test.result" || fail "the scheduler did not stay attached"
     expect_clean
 }

@@ -30,8 +30,7 @@ expect_short() {
 $got
       expected:
 $want"
-    [ "$(tail -n1 "$ERR")" = "t.run: ERROR (checks: $1)" ] ||
-        fail "verdict: $(tail -n1 "$ERR")"
+    expect_verdict "t.run: ERROR (checks: $1)"
     [ ! -e "$HDIR/test.argv" ] || fail "the test was started"
     expect_clean
 }
@@ -130,8 +129,7 @@ case_no_cache_info() {
     run_rf "$WORK/t.run"
     expect_rc 1
     expect_err "t.run: error: topology: no cache information in sysfs for cpu0 (cpu/cpu0/cache has no unified or data cache): cannot count LLCs"
-    tail -n1 "$ERR" | grep -q '^t\.run: ERROR (checks: topology: no cache information in sysfs for cpu0 ' ||
-        fail "verdict: $(tail -n1 "$ERR")"
+    expect_verdict_prefix "t.run: ERROR (checks: topology: no cache information in sysfs for cpu0 "
     [ ! -e "$HDIR/test.argv" ] || fail "the test was started"
     expect_clean
 }

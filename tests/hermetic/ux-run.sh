@@ -11,20 +11,6 @@ hermetic_enter "$@"
 
 PHASES_RE='^[^ ]+: phases: checks [0-9.]+ ms, extraction [0-9.]+ ms, attach [0-9.]+ ms, test [0-9.]+ ms, cleanup [0-9.]+ ms, total [0-9.]+ ms$'
 
-# expect_verdict TEXT: the last line of stderr is "<prog>: TEXT"
-expect_verdict() {
-    local last
-    last=$(tail -n1 "$ERR")
-    [ "$last" = "t.run: $1" ] || fail "last stderr line is '$last', expected 't.run: $1'"
-}
-
-# expect_verdict_prefix TEXT: the last line of stderr starts with it
-expect_verdict_prefix() {
-    local last
-    last=$(tail -n1 "$ERR")
-    [ "${last#"t.run: $1"}" != "$last" ] || fail "last stderr line is '$last', expected 't.run: $1...'"
-}
-
 # in_pty OUTFILE CMD...: run CMD with stdin/stdout/stderr on a terminal
 # (script(1) from util-linux); RC is its exit status, OUTFILE the raw bytes
 in_pty() {
@@ -43,7 +29,7 @@ case_pass_phases() {
     pack_sched "$WORK/t.run"
     run_rf "$WORK/t.run"
     expect_rc 0
-    expect_verdict "PASS"
+    expect_verdict "t.run: PASS"
     # the line before the verdict: each phase of a run with a scheduler
     tail -n2 "$ERR" | head -n1 | grep -qE "$PHASES_RE" ||
         fail "no phase times before the verdict: $(tail -n2 "$ERR" | head -n1)"
@@ -73,7 +59,7 @@ case_fail_exit() {
     pack "$WORK/t.run"
     run_rf "$WORK/t.run"
     expect_rc 3
-    expect_verdict "FAIL (test exited 3)"
+    expect_verdict "t.run: FAIL (test exited 3)"
     tail -n2 "$ERR" | head -n1 | grep -q ': phases: checks ' || fail "no phase times"
     expect_clean
 }
@@ -83,7 +69,7 @@ case_fail_signal() {
     pack "$WORK/t.run"
     run_rf "$WORK/t.run"
     expect_rc 139
-    expect_verdict "FAIL (test killed by SIGSEGV)"
+    expect_verdict "t.run: FAIL (test killed by SIGSEGV)"
     expect_clean
 }
 
@@ -92,13 +78,13 @@ case_error_checks() {
     pack "$WORK/t.run"
     run_rf "$WORK/t.run"
     expect_rc 1
-    expect_verdict "ERROR (checks: the kernel lacks sched_ext support (no /sys/kernel/sched_ext))"
+    expect_verdict "t.run: ERROR (checks: the kernel lacks sched_ext support (no /sys/kernel/sched_ext))"
     # the phases that ran, and only those
     tail -n2 "$ERR" | head -n1 | grep -qE '^t.run: phases: checks [0-9.]+ ms, total [0-9.]+ ms$' ||
         fail "phase line: $(tail -n2 "$ERR" | head -n1)"
     run_rf "$WORK/t.run" --quiet
     expect_rc 1
-    expect_verdict "ERROR (checks: the kernel lacks sched_ext support (no /sys/kernel/sched_ext))"
+    expect_verdict "t.run: ERROR (checks: the kernel lacks sched_ext support (no /sys/kernel/sched_ext))"
     expect_no_err "phases:"
     expect_clean
 }
@@ -108,7 +94,7 @@ case_attach_timeout_override() {
     pack_sched "$WORK/t.run" --attach-timeout 60
     run_rf "$WORK/t.run" --attach-timeout 1
     expect_rc 1
-    expect_verdict_prefix "ERROR (attach: the scheduler did not attach within 1 s ("
+    expect_verdict_prefix "t.run: ERROR (attach: the scheduler did not attach within 1 s ("
     expect_err "error: the scheduler did not attach within 1 s"
     [ ! -e "$HDIR/test.argv" ] || fail "the test ran without a scheduler"
     expect_clean
@@ -125,7 +111,7 @@ case_attach_timeout_override() {
     pack_sched "$WORK/t.run" --attach-timeout 1
     run_rf "$WORK/t.run" --attach-timeout 5
     expect_rc 0
-    expect_verdict "PASS"
+    expect_verdict "t.run: PASS"
     expect_clean
 }
 
@@ -134,7 +120,7 @@ case_error_scheduler_exits() {
     pack_sched "$WORK/t.run"
     run_rf "$WORK/t.run"
     expect_rc 1
-    expect_verdict "ERROR (attach: the scheduler exited before attaching (it exited with status 5))"
+    expect_verdict "t.run: ERROR (attach: the scheduler exited before attaching (it exited with status 5))"
     expect_clean
 }
 
@@ -154,7 +140,7 @@ case_keep() {
     cmp -s "$dir/include/sample-test.conf" "$WORK/sample-test.conf" || fail "kept include differs"
     [ "$(head -zn1 "$HDIR/sched.argv" | tr -d '\0')" = "$dir/scheduler" ] ||
         fail "the scheduler did not run from $dir"
-    expect_verdict "PASS"
+    expect_verdict "t.run: PASS"
     # the next run must not take it for a killed run's leftover
     run_rf "$WORK/t.run"
     expect_rc 0

@@ -1,10 +1,11 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0-only
 # lib.sh - shared by the integration tests: run the built ktstr-pack (no
 # root needed) and check what it writes with --inspect and standard tools.
 #
 # A test sources this file, defines case functions, runs each with
-# `run_case NAME FUNCTION` and ends with `finish`.  Every case gets a fresh
-# $WORK directory; everything is removed at exit.
+# `run_case NAME FUNCTION` and ends with `finish` (tests/lib/cases.sh).
+# Every case gets a fresh $WORK directory; everything is removed at exit.
 #
 # Environment (set by `make check`; defaults for a run from the build dir):
 #   KTSTR_PACK, KTSTR_STUB, KTSTR_HELPERS, KTSTR_SRCDIR
@@ -24,9 +25,8 @@ done
 
 TOP=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-integ.XXXXXX") || exit 99
 trap 'rm -rf "$TOP"' EXIT
-CASES_RUN=0
-CASES_FAILED=0
-FAILED_NAMES=
+# shellcheck source-path=SCRIPTDIR source=../lib/cases.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/cases.sh"
 
 skip() { echo "SKIP: $*"; exit 77; }
 
@@ -37,27 +37,14 @@ fail() { echo "  FAIL: $*"; : > "$WORK/.failed"; }
 # run_case NAME FUNCTION: FUNCTION in a subshell, in a fresh $WORK
 # (KTSTR_CASES="NAME..." runs only those, for debugging)
 run_case() {
-    local name=$1 fn=$2 ok=1
-    case " ${KTSTR_CASES:-$name} " in *" $name "*) ;; *) return 0 ;; esac
-    CASES_RUN=$((CASES_RUN + 1))
-    WORK=$TOP/case-$CASES_RUN
+    local name=$1 fn=$2
+    case_selected "$name" || return 0
+    WORK=$TOP/case-$((CASES_RUN + 1))
     mkdir -p "$WORK"
     echo "--- $name"
     # only fail() decides: a check's own status is not the case's verdict
     (cd "$WORK" && "$fn") || true
-    [ -e "$WORK/.failed" ] && ok=0
-    if [ "$ok" = 1 ]; then
-        echo "ok $name"
-    else
-        echo "FAILED $name"
-        CASES_FAILED=$((CASES_FAILED + 1))
-        FAILED_NAMES="$FAILED_NAMES $name"
-    fi
-}
-
-finish() {
-    echo "$CASES_RUN cases, $CASES_FAILED failed${FAILED_NAMES:+:$FAILED_NAMES}"
-    [ "$CASES_FAILED" = 0 ]
+    if [ -e "$WORK/.failed" ]; then case_done "$name" 1; else case_done "$name" 0; fi
 }
 
 # pack ARGS...: run ktstr-pack; stdout/stderr in $WORK/out, $WORK/err, rc in $RC

@@ -26,7 +26,8 @@ else
     AS_USER=()
     USER_UID=$(id -u)
 fi
-CASES_RUN=0 CASES_FAILED=0 FAILED_NAMES=
+# shellcheck source-path=SCRIPTDIR source=../lib/cases.sh
+. "$(dirname "$0")/../lib/cases.sh"
 
 fail() {
     echo "    FAIL: $*"
@@ -43,21 +44,10 @@ expect_out() { grep -qF -- "$1" "$OUT" || fail "stdout lacks: $1"; }
 expect_err() { grep -qF -- "$1" "$ERR" || fail "stderr lacks: $1"; }
 expect_out_line() { grep -qxF -- "$1" "$OUT" || fail "stdout lacks the line: $1"; }
 
+# run_case NAME FUNCTION (KTSTR_CASES="NAME..." runs only those, when debugging)
 run_case() {
-    local name=$1 rc
-    shift
-    # ONLY=NAME runs that case alone (when debugging)
-    [ -n "${ONLY:-}" ] && [ "$ONLY" != "$name" ] && return 0
-    CASES_RUN=$((CASES_RUN + 1))
-    ( set -e; "$@" )
-    rc=$?
-    if [ "$rc" = 0 ]; then
-        echo "ok   $name"
-    else
-        echo "FAIL $name"
-        CASES_FAILED=$((CASES_FAILED + 1))
-        FAILED_NAMES="$FAILED_NAMES $name"
-    fi
+    case_selected "$1" || return 0
+    case_run "$@"
 }
 
 # the runfiles every case reads (packed once, as the invoking user)
@@ -185,13 +175,13 @@ case_json_hostile() {
     n=$(jq '.scheduler_args | length' "$OUT")
     [ "$n" = $((${#args[@]} + 2)) ] || fail "$n scheduler args, expected $((${#args[@]} + 2))"
     for i in "${!args[@]}"; do
-        want=$(printf '%s' "${args[$i]}" | od -An -tx1 | tr -d ' \n')
+        want=$(printf '%s' "${args[$i]}" | od -v -An -tx1 | tr -d ' \n')
         # "hex" when the bytes are not UTF-8, else the literal ('' has no segment)
         if jq -e --argjson i $((i + 2)) '.scheduler_args[$i] | any(has("hex"))' "$OUT" > /dev/null; then
             got=$(jq -r --argjson i $((i + 2)) '.scheduler_args[$i] | map(.hex) | join("")' "$OUT")
         else
             got=$(jq -j --argjson i $((i + 2)) '.scheduler_args[$i] | map(.literal) | join("")' \
-                "$OUT" | od -An -tx1 | tr -d ' \n')
+                "$OUT" | od -v -An -tx1 | tr -d ' \n')
         fi
         [ "$got" = "$want" ] || fail "arg $i: JSON gives $got, expected $want"
     done
@@ -208,12 +198,12 @@ case_json_hostile() {
         as_user "$T/hostile.run" --inspect --json
         cmd=$(jq -r .scheduler_command "$OUT")
         # shellcheck disable=SC2016
-        $sh -c 'DIR=/D; eval "set -- $1"; for a; do printf "%s" "$a" | od -An -tx1 | tr -d " \n"; echo; done' \
+        $sh -c 'DIR=/D; eval "set -- $1"; for a; do printf "%s" "$a" | od -v -An -tx1 | tr -d " \n"; echo; done' \
             sh "$cmd" > "$T/argv.got"
-        { printf '%s' /D/scheduler | od -An -tx1 | tr -d ' \n'; echo
-          printf '%s' --cell-parent-cgroup | od -An -tx1 | tr -d ' \n'; echo
-          printf '%s' '/a b/c"d' | od -An -tx1 | tr -d ' \n'; echo
-          for a in "${args[@]}"; do printf '%s' "$a" | od -An -tx1 | tr -d ' \n'; echo; done
+        { printf '%s' /D/scheduler | od -v -An -tx1 | tr -d ' \n'; echo
+          printf '%s' --cell-parent-cgroup | od -v -An -tx1 | tr -d ' \n'; echo
+          printf '%s' '/a b/c"d' | od -v -An -tx1 | tr -d ' \n'; echo
+          for a in "${args[@]}"; do printf '%s' "$a" | od -v -An -tx1 | tr -d ' \n'; echo; done
         } > "$T/argv.want"
         cmp -s "$T/argv.got" "$T/argv.want" || fail "$sh: the command line does not give the argv"
     done
@@ -410,5 +400,4 @@ run_case version case_version
 run_case help case_help
 run_case usage-errors case_usage_errors
 run_case run-unprivileged case_run_unprivileged
-echo "$CASES_RUN cases, $CASES_FAILED failed${FAILED_NAMES:+:$FAILED_NAMES}"
-[ "$CASES_FAILED" = 0 ]
+finish

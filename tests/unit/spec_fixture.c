@@ -4,6 +4,7 @@
 #include "unit.h"
 #include "xalloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,16 @@ void fixture_many_chunks(struct spec *s, size_t n)
 	s->nchunks = n;
 	for (size_t i = 0; i < n; i++)
 		s->chunks[i] = (struct spec_chunk){ 1, 1 };
+}
+
+void fixture_fill_members(struct spec *s, size_t n)
+{
+	for (int i = 0; s->nmembers < n; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "include/m%d", i);
+		spec_add_member(s, name, 0);
+	}
 }
 
 void fixture_spec(struct spec *s, bool sched)

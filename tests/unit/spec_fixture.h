@@ -30,6 +30,10 @@ void fixture_fit_chunks(struct spec *s);
  * allocation: growing it chunk by chunk is quadratic under ASan). */
 void fixture_many_chunks(struct spec *s, size_t n);
 
+/** fixture_fill_members() - add empty members include/m0, include/m1, ...
+ * until @s has @n. */
+void fixture_fill_members(struct spec *s, size_t n);
+
 /** raw_encode() - encode @s as docs/FORMAT.md says, validating nothing. */
 void raw_encode(const struct spec *s, struct strbuf *out);
 

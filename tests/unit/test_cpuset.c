@@ -106,19 +106,6 @@ START_TEST(set_operations)
 }
 END_TEST
 
-static Suite *cpuset_suite(void)
-{
-	Suite *s = suite_create("cpuset");
-	TCase *tc = tcase_create("cpulist");
-
-	tcase_add_test(tc, parse_and_format);
-	tcase_add_test(tc, garbage_rejected);
-	tcase_add_test(tc, set_operations);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int main(void)
-{
-	return unit_run(cpuset_suite());
-}
+UNIT_MAIN("cpuset",
+	  UNIT_TCASE("cpulist", NULL, NULL, 0,
+		     parse_and_format, garbage_rejected, set_operations));

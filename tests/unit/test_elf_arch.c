@@ -14,19 +14,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static char *dir;
-
-static void setup(void)
-{
-	dir = unit_tmpdir();
-}
-
-static void teardown(void)
-{
-	unit_rm_rf(dir);
-	free(dir);
-}
-
 /* a 64-byte ELF header: class, byte order, e_type, e_machine */
 static char *mkelf(const char *name, uint8_t cls, uint8_t data, uint16_t type, uint16_t mach,
 		   long len)
@@ -40,8 +27,8 @@ static char *mkelf(const char *name, uint8_t cls, uint8_t data, uint16_t type, u
 		h[16] = (uint8_t)type, h[17] = (uint8_t)(type >> 8);
 		h[18] = (uint8_t)mach, h[19] = (uint8_t)(mach >> 8);
 	}
-	unit_write(dir, name, (const char *)h, len < 0 ? (long)sizeof(h) : len, 0644);
-	return xasprintf("%s/%s", dir, name);
+	unit_write(unit_dir, name, (const char *)h, len < 0 ? (long)sizeof(h) : len, 0644);
+	return xasprintf("%s/%s", unit_dir, name);
 }
 
 static void expect_ident(const char *path, uint8_t cls, uint8_t data, uint16_t type,
@@ -189,7 +176,7 @@ START_TEST(truncated)
 	_cleanup_free_ char *p4 = mkelf("t4", ELFCLASS64, ELFDATA2LSB, ET_EXEC, EM_X86_64, 4);
 	_cleanup_free_ char *p3 = mkelf("t3", ELFCLASS64, ELFDATA2LSB, ET_EXEC, EM_X86_64, 3);
 	_cleanup_free_ char *p20 = mkelf("t20", ELFCLASS64, ELFDATA2LSB, ET_EXEC, EM_X86_64, 20);
-	_cleanup_free_ char *e = xasprintf("%s/empty", dir);
+	_cleanup_free_ char *e = xasprintf("%s/empty", unit_dir);
 	struct elf_ident id;
 
 	/* 20 bytes hold e_machine: enough */
@@ -197,7 +184,7 @@ START_TEST(truncated)
 	ck_assert_fails(elf_file_ident(p19, &id), -ENOEXEC, "truncated header: 19 bytes");
 	ck_assert_fails(elf_file_ident(p4, &id), -ENOEXEC, "truncated header: 4 bytes");
 	ck_assert_fails(elf_file_ident(p3, &id), -ENOEXEC, "not an ELF file");
-	unit_write(dir, "empty", "", 0, 0644);
+	unit_write(unit_dir, "empty", "", 0, 0644);
 	ck_assert_fails(elf_file_ident(e, &id), -ENOEXEC, "not an ELF file");
 	/* the in-memory reader stops at the buffer's end the same way */
 	ck_assert_fails(elf_buf_ident("\x7f" "ELF\x02\x01\x01", 7, &id), -ENOEXEC, "truncated");
@@ -206,16 +193,16 @@ END_TEST
 
 START_TEST(not_elf)
 {
-	_cleanup_free_ char *s = xasprintf("%s/script", dir);
+	_cleanup_free_ char *s = xasprintf("%s/script", unit_dir);
 	_cleanup_free_ char *c = mkelf("badclass", 3, ELFDATA2LSB, ET_EXEC, EM_X86_64, -1);
 	_cleanup_free_ char *b = mkelf("badorder", ELFCLASS64, 0, ET_EXEC, EM_X86_64, -1);
-	_cleanup_free_ char *m = xasprintf("%s/missing", dir);
+	_cleanup_free_ char *m = xasprintf("%s/missing", unit_dir);
 	struct elf_ident id;
 	enum elf_arch arch;
 	uint16_t machine;
 
-	unit_write(dir, "script", "#!/bin/sh\nexit 0\n# padding to more than twenty bytes\n", -1,
-		   0755);
+	unit_write(unit_dir, "script", "#!/bin/sh\nexit 0\n# padding to more than twenty bytes\n",
+		   -1, 0755);
 	ck_assert_fails(elf_file_ident(s, &id), -ENOEXEC, "not an ELF file");
 	ck_assert_fails(elf_file_arch(s, &arch, &machine), -ENOEXEC, "not an ELF file");
 	ck_assert_int_eq(arch, ELF_ARCH_UNKNOWN);
@@ -239,9 +226,9 @@ START_TEST(offset_and_pipe)
 	/* 100 bytes of something, then the header: the runfile case */
 	memset(buf, 'x', 100);
 	ck_assert_int_eq(pread(fd, buf + 100, 64, 0), 64);
-	unit_write(dir, "prefixed", (const char *)buf, sizeof(buf), 0644);
+	unit_write(unit_dir, "prefixed", (const char *)buf, sizeof(buf), 0644);
 	{
-		_cleanup_free_ char *q = xasprintf("%s/prefixed", dir);
+		_cleanup_free_ char *q = xasprintf("%s/prefixed", unit_dir);
 		_cleanup_close_ int qfd = open(q, O_RDONLY);
 
 		ck_assert_ok(elf_read_ident(qfd, 100, &id));
@@ -287,26 +274,7 @@ START_TEST(names)
 }
 END_TEST
 
-static Suite *elf_arch_suite(void)
-{
-	Suite *s = suite_create("elf_arch");
-	TCase *tc = tcase_create("reader");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, native_stub);
-	tcase_add_test(tc, real_aarch64_binary);
-	tcase_add_test(tc, synthetic_64bit_le);
-	tcase_add_test(tc, thirty_two_bit);
-	tcase_add_test(tc, big_endian);
-	tcase_add_test(tc, truncated);
-	tcase_add_test(tc, not_elf);
-	tcase_add_test(tc, offset_and_pipe);
-	tcase_add_test(tc, names);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int main(void)
-{
-	return unit_run(elf_arch_suite());
-}
+UNIT_MAIN("elf_arch",
+	  UNIT_TCASE("reader", unit_dir_setup, unit_dir_teardown, 0,
+		     native_stub, real_aarch64_binary, synthetic_64bit_le, thirty_two_bit,
+		     big_endian, truncated, not_elf, offset_and_pipe, names));

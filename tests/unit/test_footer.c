@@ -485,37 +485,11 @@ START_TEST(chunk_table_must_cover_payload)
 }
 END_TEST
 
-static Suite *footer_suite(void)
-{
-	Suite *s = suite_create("footer");
-	TCase *tc = tcase_create("codec");
-
-	tcase_add_test(tc, round_trip);
-	tcase_add_test(tc, layout);
-	tcase_add_test(tc, bad_magic);
-	tcase_add_test(tc, unknown_version);
-	tcase_add_test(tc, bad_size_field);
-	tcase_add_test(tc, crc_mismatch);
-	tcase_add_test(tc, reserved_nonzero);
-	tcase_add_test(tc, unknown_codec);
-	tcase_add_test(tc, regions_must_tile);
-	tcase_add_test(tc, payload_offset_zero);
-	tcase_add_test(tc, spec_length_bounds);
-	tcase_add_test(tc, offset_overflow);
-	tcase_add_test(tc, codec_names);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("truncation");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, whole_file_loads);
-	tcase_add_test(tc, truncated_footer_decode);
-	tcase_add_test(tc, truncated_file_load);
-	tcase_add_test(tc, digests_chain);
-	tcase_add_test(tc, chunk_table_must_cover_payload);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int main(void)
-{
-	return unit_run(footer_suite());
-}
+UNIT_MAIN("footer",
+	  UNIT_TCASE("codec", NULL, NULL, 0,
+		     round_trip, layout, bad_magic, unknown_version, bad_size_field, crc_mismatch,
+		     reserved_nonzero, unknown_codec, regions_must_tile, payload_offset_zero,
+		     spec_length_bounds, offset_overflow, codec_names),
+	  UNIT_TCASE("truncation", NULL, NULL, 60,
+		     whole_file_loads, truncated_footer_decode, truncated_file_load, digests_chain,
+		     chunk_table_must_cover_payload));

@@ -220,22 +220,7 @@ START_TEST(rendering_is_the_argv)
 }
 END_TEST
 
-static Suite *launch_suite(void)
-{
-	Suite *s = suite_create("launch");
-	TCase *tc = tcase_create("argv");
-
-	tcase_add_test(tc, sched_argv);
-	tcase_add_test(tc, sched_argv_without_args);
-	tcase_add_test(tc, test_argv);
-	tcase_add_test(tc, quote);
-	tcase_add_test(tc, render);
-	tcase_add_test(tc, rendering_is_the_argv);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int main(void)
-{
-	return unit_run(launch_suite());
-}
+UNIT_MAIN("launch",
+	  UNIT_TCASE("argv", NULL, NULL, 0,
+		     sched_argv, sched_argv_without_args, test_argv, quote, render,
+		     rendering_is_the_argv));

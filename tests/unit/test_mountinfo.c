@@ -7,19 +7,18 @@
 #include <errno.h>
 #include <stdlib.h>
 
-static char *dir, *file;
+static char *file;
 
 static void setup(void)
 {
-	dir = unit_tmpdir();
-	file = xasprintf("%s/mountinfo", dir);
+	unit_dir_setup();
+	file = xasprintf("%s/mountinfo", unit_dir);
 }
 
 static void teardown(void)
 {
-	unit_rm_rf(dir);
 	free(file);
-	free(dir);
+	unit_dir_teardown();
 }
 
 static const char host[] =
@@ -53,7 +52,7 @@ static void expect_mount(const char *at, const char *fstype, const char *source)
 
 START_TEST(finds_mounts)
 {
-	unit_write(dir, "mountinfo", host, -1, 0644);
+	unit_write(unit_dir, "mountinfo", host, -1, 0644);
 	expect_mount("/", "ext4", "/dev/sda1");
 	expect_mount("/proc", "proc", "proc");
 	expect_mount("/sys", "sysfs", "sysfs");
@@ -62,7 +61,7 @@ END_TEST
 
 START_TEST(escapes_decoded)
 {
-	unit_write(dir, "mountinfo", host, -1, 0644);
+	unit_write(unit_dir, "mountinfo", host, -1, 0644);
 	expect_mount("/mnt/with space", "tmpfs", "my source");
 	expect_mount("/mnt/tab\tand\nnewline\\", "tmpfs", "none");
 	expect_mount("/mnt/not\\escape\\9", "tmpfs", "x");   /* not octal: kept */
@@ -75,10 +74,10 @@ END_TEST
 
 START_TEST(later_lines_shadow)
 {
-	unit_write(dir, "mountinfo", host, -1, 0644);
+	unit_write(unit_dir, "mountinfo", host, -1, 0644);
 	expect_mount("/sys/fs/cgroup", "tmpfs", "shadow");
 	/* without the shadowing line, the cgroup2 mount is found */
-	unit_write(dir, "mountinfo",
+	unit_write(unit_dir, "mountinfo",
 		   "25 24 0:23 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n", -1, 0644);
 	expect_mount("/sys/fs/cgroup", "cgroup2", "cgroup2");
 }
@@ -88,11 +87,11 @@ START_TEST(not_mounted)
 {
 	struct mount_entry e;
 
-	unit_write(dir, "mountinfo", host, -1, 0644);
+	unit_write(unit_dir, "mountinfo", host, -1, 0644);
 	ck_assert_int_eq(mountinfo_find(file, "/sys/fs", &e), -ENOENT);
 	ck_assert_int_eq(mountinfo_find(file, "/sys/fs/cgroup/", &e), -ENOENT);
 	ck_assert_int_eq(mountinfo_find(file, "/mnt/with", &e), -ENOENT);
-	unit_write(dir, "mountinfo", "", -1, 0644);
+	unit_write(unit_dir, "mountinfo", "", -1, 0644);
 	ck_assert_int_eq(mountinfo_find(file, "/", &e), -ENOENT);
 }
 END_TEST
@@ -111,7 +110,7 @@ START_TEST(malformed_lines)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char *text = xasprintf("22 1 8:1 / / rw - ext4 /dev/sda1 rw\n%s", bad[i]);
 
-		unit_write(dir, "mountinfo", text, -1, 0644);
+		unit_write(unit_dir, "mountinfo", text, -1, 0644);
 		/* the line number names the bad line, whatever is looked up */
 		ck_assert_fails(mountinfo_find(file, "/x", &e), -EBADMSG, "mountinfo:2: malformed line");
 		ck_assert_fails(mountinfo_find(file, "/", &e), -EBADMSG, "malformed line");
@@ -125,7 +124,7 @@ START_TEST(unreadable)
 	struct mount_entry e;
 
 	ck_assert_fails(mountinfo_find(file, "/", &e), -ENOENT, "cannot open");
-	ck_assert_fails(mountinfo_find(dir, "/", &e), -EIO, "cannot read");
+	ck_assert_fails(mountinfo_find(unit_dir, "/", &e), -EIO, "cannot read");
 }
 END_TEST
 
@@ -141,7 +140,7 @@ START_TEST(long_fields_truncated_safely)
 	mnt[5000] = '\0';
 	text = xasprintf("22 1 8:1 / %s rw - verylongfilesystemtypenameverylongfilesystemtypename"
 			 "verylongfilesystemtypename %s rw\n", mnt, source);
-	unit_write(dir, "mountinfo", text, -1, 0644);
+	unit_write(unit_dir, "mountinfo", text, -1, 0644);
 	ck_assert_ok(mountinfo_find(file, mnt, &e));
 	ck_assert_uint_eq(strlen(e.source), sizeof(e.source) - 1);
 	ck_assert_uint_eq(strlen(e.fstype), sizeof(e.fstype) - 1);
@@ -151,24 +150,7 @@ START_TEST(long_fields_truncated_safely)
 }
 END_TEST
 
-static Suite *mountinfo_suite(void)
-{
-	Suite *s = suite_create("mountinfo");
-	TCase *tc = tcase_create("parse");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, finds_mounts);
-	tcase_add_test(tc, escapes_decoded);
-	tcase_add_test(tc, later_lines_shadow);
-	tcase_add_test(tc, not_mounted);
-	tcase_add_test(tc, malformed_lines);
-	tcase_add_test(tc, unreadable);
-	tcase_add_test(tc, long_fields_truncated_safely);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int main(void)
-{
-	return unit_run(mountinfo_suite());
-}
+UNIT_MAIN("mountinfo",
+	  UNIT_TCASE("parse", setup, teardown, 0,
+		     finds_mounts, escapes_decoded, later_lines_shadow, not_mounted,
+		     malformed_lines, unreadable, long_fields_truncated_safely));

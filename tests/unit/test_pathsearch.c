@@ -9,8 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *dir;
-
 /* dir/a: tool (0644, not executable), x (0755)
  * dir/b: tool (0755), tool-dir/ (a directory), x (0755)
  * dir/c: tool-dir (0755 file), link -> ../b/tool */
@@ -18,24 +16,18 @@ static void setup(void)
 {
 	char *lnk;
 
-	dir = unit_tmpdir();
-	unit_write(dir, "a/tool", "#!/bin/sh\n", -1, 0644);
-	unit_write(dir, "a/x", "a", -1, 0755);
-	unit_write(dir, "b/tool", "b", -1, 0755);
-	unit_mkdir(dir, "b/tool-dir");
-	unit_write(dir, "b/x", "b", -1, 0755);
-	unit_write(dir, "c/tool-dir", "c", -1, 0755);
-	unit_write(dir, "c/only-owner-x", "c", -1, 0700);
-	unit_write(dir, "cwd/here", "c", -1, 0755);
-	lnk = xasprintf("%s/c/link", dir);
+	unit_dir_setup();
+	unit_write(unit_dir, "a/tool", "#!/bin/sh\n", -1, 0644);
+	unit_write(unit_dir, "a/x", "a", -1, 0755);
+	unit_write(unit_dir, "b/tool", "b", -1, 0755);
+	unit_mkdir(unit_dir, "b/tool-dir");
+	unit_write(unit_dir, "b/x", "b", -1, 0755);
+	unit_write(unit_dir, "c/tool-dir", "c", -1, 0755);
+	unit_write(unit_dir, "c/only-owner-x", "c", -1, 0700);
+	unit_write(unit_dir, "cwd/here", "c", -1, 0755);
+	lnk = xasprintf("%s/c/link", unit_dir);
 	ck_assert_int_eq(symlink("../b/tool", lnk), 0);
 	free(lnk);
-}
-
-static void teardown(void)
-{
-	unit_rm_rf(dir);
-	free(dir);
 }
 
 /* path_search(name, "<dir>/p1:<dir>/p2...") with "%" standing for dir */
@@ -46,7 +38,7 @@ static char *search(const char *name, const char *path_fmt)
 
 	for (const char *p = path_fmt; *p; p++)
 		if (*p == '%')
-			strbuf_addstr(&path, dir);
+			strbuf_addstr(&path, unit_dir);
 		else
 			strbuf_addch(&path, *p);
 	r = path_search(name, strbuf_cstr(&path));
@@ -57,7 +49,8 @@ static char *search(const char *name, const char *path_fmt)
 static void expect(const char *name, const char *path_fmt, const char *want_rel)
 {
 	char *got = search(name, path_fmt);
-	char *want = want_rel[0] == '.' ? xstrdup(want_rel) : xasprintf("%s/%s", dir, want_rel);
+	char *want = want_rel[0] == '.' ? xstrdup(want_rel)
+					: xasprintf("%s/%s", unit_dir, want_rel);
 
 	ck_assert_msg(got != NULL, "%s in %s: not found, expected %s", name, path_fmt, want);
 	ck_assert_str_eq(got, want);
@@ -102,7 +95,7 @@ END_TEST
 
 START_TEST(empty_entry_is_cwd)
 {
-	char *cwd = xasprintf("%s/cwd", dir);
+	char *cwd = xasprintf("%s/cwd", unit_dir);
 
 	ck_assert_int_eq(chdir(cwd), 0);
 	expect("here", ":%/a", "./here");       /* leading */
@@ -127,23 +120,7 @@ START_TEST(not_found)
 }
 END_TEST
 
-static Suite *pathsearch_suite(void)
-{
-	Suite *s = suite_create("pathsearch");
-	TCase *tc = tcase_create("search");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, first_match_wins);
-	tcase_add_test(tc, non_executable_skipped);
-	tcase_add_test(tc, directory_skipped);
-	tcase_add_test(tc, symlink_followed);
-	tcase_add_test(tc, empty_entry_is_cwd);
-	tcase_add_test(tc, not_found);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int main(void)
-{
-	return unit_run(pathsearch_suite());
-}
+UNIT_MAIN("pathsearch",
+	  UNIT_TCASE("search", setup, unit_dir_teardown, 0,
+		     first_match_wins, non_executable_skipped, directory_skipped, symlink_followed,
+		     empty_entry_is_cwd, not_found));

@@ -272,28 +272,10 @@ START_TEST(corrupt_bytes_never_crash)
 }
 END_TEST
 
-static Suite *spec_suite(void)
-{
-	Suite *s = suite_create("spec");
-	TCase *tc = tcase_create("round trip");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, round_trip_plain);
-	tcase_add_test(tc, round_trip_hostile_args);
-	tcase_add_test(tc, round_trip_dir_segments);
-	tcase_add_test(tc, long_args_near_the_bound);
-	tcase_add_test(tc, round_trip_maximum_counts);
-	tcase_add_test(tc, encode_refuses_oversized_spec);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("truncation");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, truncated_at_every_byte);
-	tcase_add_test(tc, corrupt_bytes_never_crash);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int main(void)
-{
-	return unit_run(spec_suite());
-}
+UNIT_MAIN("spec",
+	  UNIT_TCASE("round trip", NULL, NULL, 60,
+		     round_trip_plain, round_trip_hostile_args, round_trip_dir_segments,
+		     long_args_near_the_bound, round_trip_maximum_counts,
+		     encode_refuses_oversized_spec),
+	  UNIT_TCASE("truncation", NULL, NULL, 120,
+		     truncated_at_every_byte, corrupt_bytes_never_crash));

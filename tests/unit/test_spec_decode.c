@@ -345,12 +345,7 @@ START_TEST(too_many_records_of_a_kind)
 	spec_release(&s);
 
 	fixture_spec(&s, true);
-	for (int i = 0; s.nmembers <= SPEC_MEMBERS_MAX; i++) {
-		char name[32];
-
-		snprintf(name, sizeof(name), "include/m%d", i);
-		spec_add_member(&s, name, 0);
-	}
+	fixture_fill_members(&s, SPEC_MEMBERS_MAX + 1);
 	strbuf_reset(&enc);
 	raw_encode(&s, &enc);
 	ck_assert_fails(spec_decode((const uint8_t *)enc.buf, enc.len, &out), -EBADMSG,
@@ -367,28 +362,8 @@ START_TEST(too_many_records_of_a_kind)
 }
 END_TEST
 
-static Suite *spec_decode_suite(void)
-{
-	Suite *s = suite_create("spec_decode");
-	TCase *tc = tcase_create("decoder structure");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, surgery_control);
-	tcase_add_test(tc, header_rejections);
-	tcase_add_test(tc, unknown_tags);
-	tcase_add_test(tc, tags_out_of_order);
-	tcase_add_test(tc, duplicate_records);
-	tcase_add_test(tc, missing_required);
-	tcase_add_test(tc, value_runs_past_end);
-	tcase_add_test(tc, wrong_fixed_lengths);
-	tcase_add_test(tc, string_lengths_and_nul);
-	tcase_add_test(tc, segment_rejections);
-	tcase_add_test(tc, too_many_records_of_a_kind);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int main(void)
-{
-	return unit_run(spec_decode_suite());
-}
+UNIT_MAIN("spec_decode",
+	  UNIT_TCASE("decoder structure", NULL, NULL, 60,
+		     surgery_control, header_rejections, unknown_tags, tags_out_of_order,
+		     duplicate_records, missing_required, value_runs_past_end, wrong_fixed_lengths,
+		     string_lengths_and_nul, segment_rejections, too_many_records_of_a_kind));

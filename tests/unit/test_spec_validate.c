@@ -229,12 +229,7 @@ START_TEST(too_many)
 	spec_release(&s);
 
 	fixture_spec(&s, true);
-	for (int i = 0; s.nmembers <= SPEC_MEMBERS_MAX; i++) {
-		char name[32];
-
-		snprintf(name, sizeof(name), "include/m%d", i);
-		spec_add_member(&s, name, 0);
-	}
+	fixture_fill_members(&s, SPEC_MEMBERS_MAX + 1);
 	fixture_fit_chunks(&s);
 	ck_assert_fails(spec_validate(&s), -EINVAL, "1027 archive members (need 1..1026)");
 	spec_release(&s);
@@ -383,29 +378,8 @@ START_TEST(member_name_helpers)
 }
 END_TEST
 
-static Suite *validate_suite(void)
-{
-	Suite *s = suite_create("spec_validate");
-	TCase *tc = tcase_create("rules");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, valid_fixture);
-	tcase_add_test(tc, bad_names);
-	tcase_add_test(tc, bad_git_hash_and_packer);
-	tcase_add_test(tc, numbers_out_of_range);
-	tcase_add_test(tc, bad_cgroup_parent);
-	tcase_add_test(tc, bad_segments);
-	tcase_add_test(tc, too_many);
-	tcase_add_test(tc, members);
-	tcase_add_test(tc, chunks);
-	tcase_add_test(tc, early_prefix);
-	tcase_add_test(tc, scheduler_needed);
-	tcase_add_test(tc, member_name_helpers);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int main(void)
-{
-	return unit_run(validate_suite());
-}
+UNIT_MAIN("spec_validate",
+	  UNIT_TCASE("rules", NULL, NULL, 60,
+		     valid_fixture, bad_names, bad_git_hash_and_packer, numbers_out_of_range,
+		     bad_cgroup_parent, bad_segments, too_many, members, chunks, early_prefix,
+		     scheduler_needed, member_name_helpers));

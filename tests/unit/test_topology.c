@@ -15,25 +15,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char *dir;
-
-static void setup(void)
-{
-	dir = unit_tmpdir();
-}
-
-static void teardown(void)
-{
-	unit_rm_rf(dir);
-	free(dir);
-}
-
 /* mktopo DIR/sys ARGS... (NULL-terminated); returns DIR/sys */
 static char *mktopo(const char *arg, ...)
 {
 	const char *helpers = getenv("KTSTR_HELPERS");
 	char *prog = xasprintf("%s/mktopo", helpers && helpers[0] ? helpers : "tests/helpers");
-	char *root = xasprintf("%s/sys", dir);
+	char *root = xasprintf("%s/sys", unit_dir);
 	const char *argv[16] = { prog, root };
 	int n = 2, status;
 	va_list ap;
@@ -118,8 +105,8 @@ START_TEST(offline_cpus)
 	free(root);
 
 	/* a whole core offline: its LLC keeps one core */
-	unit_rm_rf(dir);
-	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	unit_rm_rf(unit_dir);
+	ck_assert_int_eq(mkdir(unit_dir, 0700), 0);
 	root = mktopo("--nodes", "2", "--llcs", "4", "--cores", "2", "--threads", "2",
 		      "--offline", "2-3", NULL);
 	ck_assert_ok(topology_read(root, &t));
@@ -130,8 +117,8 @@ START_TEST(offline_cpus)
 	free(root);
 
 	/* a whole node offline: it does not count */
-	unit_rm_rf(dir);
-	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	unit_rm_rf(unit_dir);
+	ck_assert_int_eq(mkdir(unit_dir, 0700), 0);
 	root = mktopo("--nodes", "2", "--llcs", "4", "--cores", "2", "--threads", "2",
 		      "--offline", "8-15", NULL);
 	ck_assert_ok(topology_read(root, &t));
@@ -173,8 +160,8 @@ START_TEST(l3_types)
 	free(root);
 
 	/* an instruction-only L3 does not: the per-core L2 is the LLC */
-	unit_rm_rf(dir);
-	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	unit_rm_rf(unit_dir);
+	ck_assert_int_eq(mkdir(unit_dir, 0700), 0);
 	root = mktopo("--llcs", "2", "--cores", "2", "--l3-type", "Instruction", NULL);
 	ck_assert_ok(topology_read(root, &t));
 	ck_assert_uint_eq(t.nllcs, 4);
@@ -214,7 +201,7 @@ END_TEST
 
 START_TEST(broken_trees)
 {
-	char *root = mktopo("--llcs", "2", NULL), *bad = xasprintf("%s/nothing", dir);
+	char *root = mktopo("--llcs", "2", NULL), *bad = xasprintf("%s/nothing", unit_dir);
 	struct topology t;
 
 	ck_assert_fails(topology_read(bad, &t), -ENOENT, "cannot open");
@@ -267,25 +254,7 @@ START_TEST(compare)
 }
 END_TEST
 
-static Suite *topology_suite(void)
-{
-	Suite *s = suite_create("topology");
-	TCase *tc = tcase_create("sysfs");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, two_nodes_two_llcs_two_cores_two_threads);
-	tcase_add_test(tc, offline_cpus);
-	tcase_add_test(tc, unequal_llcs);
-	tcase_add_test(tc, l3_types);
-	tcase_add_test(tc, no_cache_dir);
-	tcase_add_test(tc, no_node_dir);
-	tcase_add_test(tc, broken_trees);
-	tcase_add_test(tc, compare);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int main(void)
-{
-	return unit_run(topology_suite());
-}
+UNIT_MAIN("topology",
+	  UNIT_TCASE("sysfs", unit_dir_setup, unit_dir_teardown, 0,
+		     two_nodes_two_llcs_two_cores_two_threads, offline_cpus, unequal_llcs, l3_types,
+		     no_cache_dir, no_node_dir, broken_trees, compare));

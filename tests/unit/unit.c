@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* unit.c - fixture helpers of the Check unit tests (see unit.h). */
+/* unit.c - fixture helpers and main() of the Check unit tests (see unit.h). */
 #include "unit.h"
 #include "xalloc.h"
 
@@ -70,11 +70,38 @@ void unit_write(const char *dir, const char *rel, const char *text, long len, un
 	free(path);
 }
 
-int unit_run(Suite *s)
+char *unit_dir;
+
+void unit_dir_setup(void)
 {
-	SRunner *sr = srunner_create(s);
+	unit_dir = unit_tmpdir();
+}
+
+void unit_dir_teardown(void)
+{
+	unit_rm_rf(unit_dir);
+	free(unit_dir);
+	unit_dir = NULL;
+}
+
+int unit_main(const char *name, const struct unit_tcase *tcases)
+{
+	Suite *s = suite_create(name);
+	SRunner *sr;
 	int failed;
 
+	for (const struct unit_tcase *t = tcases; t->name; t++) {
+		TCase *tc = tcase_create(t->name);
+
+		if (t->timeout > 0)
+			tcase_set_timeout(tc, t->timeout);
+		if (t->setup || t->teardown)
+			tcase_add_checked_fixture(tc, t->setup, t->teardown);
+		for (const TTest *const *test = t->tests; *test; test++)
+			tcase_add_test(tc, *test);
+		suite_add_tcase(s, tc);
+	}
+	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

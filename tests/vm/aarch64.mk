@@ -8,6 +8,8 @@
 # --enable-stubs=x86_64,aarch64); in another build it says SKIP and succeeds.
 #   make check-vm-aarch64 VM_CASES_ARM64=topo   one case (1, topo)
 #   make check-vm-aarch64 VM_CACHE_ARM64=/dir   another cache
+# Runfiles and console logs go to check-vm-aarch64.d/ at the top of the build
+# tree, not under tests/vm/, which `make dist` copies whole.
 
 if CROSS_STUB_AARCH64
 check-vm-aarch64: ktstr-pack$(EXEEXT) tests/helpers/aarch64/sample-test
@@ -16,7 +18,7 @@ check-vm-aarch64: ktstr-pack$(EXEEXT) tests/helpers/aarch64/sample-test
 		--amd64-cache '$(or $(VM_CACHE),/var/tmp/ktstr-vm)' \
 		--pack '$(abs_top_builddir)/ktstr-pack$(EXEEXT)' \
 		--sample '$(abs_top_builddir)/tests/helpers/aarch64/sample-test' \
-		--out '$(abs_top_builddir)/tests/vm/check-vm-aarch64.d' $(VM_CASES_ARM64)
+		--out '$(abs_top_builddir)/check-vm-aarch64.d' $(VM_CASES_ARM64)
 else
 check-vm-aarch64:
 	@echo "check-vm-aarch64: SKIP: this build has no aarch64 stub (configure --enable-stubs=x86_64,aarch64)"
@@ -24,6 +26,6 @@ endif
 
 clean-local: clean-check-vm-aarch64
 clean-check-vm-aarch64:
-	-rm -rf tests/vm/check-vm-aarch64.d
+	-rm -rf check-vm-aarch64.d
 
 .PHONY: check-vm-aarch64 clean-check-vm-aarch64

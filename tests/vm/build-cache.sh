@@ -55,23 +55,13 @@
 set -euo pipefail
 
 me=${0##*/}
-log() { echo "[$me $(date +%T)] $*" >&2; }
-die() { echo "$me: error: $*" >&2; exit 1; }
-skip() { echo "$me: SKIP: $*" >&2; exit 77; }
-
-case "${1:-}" in
--h|--help) sed -n '4,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
--*) echo "$me: unknown option $1 (usage: $me [CACHE])" >&2; exit 2 ;;
-esac
-[ $# -le 1 ] || { echo "usage: $me [CACHE]" >&2; exit 2; }
-
-CACHE=$(realpath -m "${1:-/var/tmp/ktstr-vm}")
-KSUITE=${KSUITE:-trixie-backports}
+# shellcheck source-path=SCRIPTDIR source=cache-lib.sh
+. "$(dirname "$(readlink -f "$0")")/cache-lib.sh"
+cache_setup /var/tmp/ktstr-vm "$@"
 case "$KSUITE" in
 trixie*) SUITE=${SUITE:-trixie} ;;
 *)       SUITE=${SUITE:-$KSUITE} ;;
 esac
-CHROOT=${CHROOT:-/var/tmp/ktstr-vm-chroot-$KSUITE}
 host_mirror() {   # the Debian archive the host's apt already uses
     { sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null | tr ' ' '\n' |
           grep -m1 '/debian/\{0,1\}$'; } ||
@@ -79,13 +69,9 @@ host_mirror() {   # the Debian archive the host's apt already uses
 }
 MIRROR=${MIRROR:-$(host_mirror || true)}
 MIRROR=${MIRROR%/}
-SCHEDS=${SCHEDS:-scx_simple}
-FORCE=${FORCE:-0}
-OFFLINE_OK=${OFFLINE_OK:-1}
 [ "$(id -u)" = 0 ] || die "must run as root (debootstrap + chroot)"
 [ "$(uname -m)" = x86_64 ] || die "x86_64 host required"
 [ -n "$MIRROR" ] || die "no Debian mirror found in the host's apt sources; set MIRROR="
-T_START=$(date +%s)
 
 # ---- is the archive reachable? ---------------------------------------------
 # Probe the Release files the chroot will need, with apt's own HTTP client
@@ -106,30 +92,12 @@ probe_url() {
     rm -f "$out"
     return "$rc"
 }
-cache_complete() {
-    [ -f "$CACHE/versions.env" ] && [ -s "$CACHE/vmlinuz" ] && [ -x "$CACHE/busybox" ] || return 1
-    local s
-    for s in $SCHEDS; do [ -x "$CACHE/$s" ] || return 1; done
-}
-offline() {   # $1: reason
-    if [ "$OFFLINE_OK" = 1 ] && [ "$FORCE" != 1 ] && cache_complete; then
-        log "warning: $1; using the existing cache $CACHE as is" \
-            "($(sed -n 's/^KREL=//p' "$CACHE/versions.env"), not checked for a newer kernel)"
-        exit 0
-    fi
-    skip "Debian archive unreachable: $1"
-}
 for s in $SUITE $KSUITE; do
     probe_url "$MIRROR/dists/$s/InRelease" || probe_url "$MIRROR/dists/$s/Release" ||
         offline "cannot fetch $MIRROR/dists/$s/InRelease"
 done
 
-mkdir -p "$CACHE"
-# One build per cache and per chroot at a time.
-exec 8> "$CACHE/.build.lock"
-flock -w 1800 8 || die "timed out waiting for $CACHE/.build.lock"
-exec 9> "$CHROOT.lock"
-flock -w 1800 9 || die "timed out waiting for $CHROOT.lock"
+cache_lock
 
 # ---- host prerequisites ------------------------------------------------------
 # Only from the host's own release: other suites may be configured (e.g. at
@@ -155,22 +123,12 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 # ---- chroot --------------------------------------------------------------
-in_chroot() {
-    env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
-        DEBIAN_FRONTEND=noninteractive chroot "$CHROOT" "$@"
-}
-capt() { in_chroot apt-get -q -o APT::Sandbox::User=root "$@"; }
 umount_below() {   # unmount everything mounted under $1, deepest first
     local m
     awk -v p="$1/" 'index($2 "/", p) == 1 {print $2}' /proc/self/mounts | sort -r |
         while read -r m; do umount -l "$m" 2>/dev/null || true; done
 }
-mounted=0
-cleanup() { if [ "$mounted" = 1 ]; then umount "$CHROOT/proc" 2>/dev/null || true; fi; }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+chroot_traps
 
 if [ ! -e "$CHROOT/.debootstrap-ok" ]; then
     if [ -e "$CHROOT" ]; then
@@ -217,7 +175,7 @@ if [ "$APT_IGNORE_VALID_UNTIL" = 1 ]; then
 else
     rm -f "$CHROOT/etc/apt/apt.conf.d/99no-valid-until"
 fi
-if ! mountpoint -q "$CHROOT/proc"; then mount -t proc proc "$CHROOT/proc"; mounted=1; fi
+chroot_proc
 
 t=$(date +%s)
 if ! capt update > "$CACHE/apt-update.log" 2>&1; then
@@ -228,35 +186,7 @@ fi
 log "chroot apt-get update in $(( $(date +%s) - t ))s"
 
 # ---- resolve the kernel --------------------------------------------------
-# linux-image-amd64 (metapackage) in KSUITE -> linux-image-<krel> -> (new
-# packaging) linux-binary-<krel> holds the vmlinuz. Nothing is pinned.
-acache() { in_chroot apt-cache -o APT::Default-Release="$KSUITE" "$@"; }
-KREL=$(acache depends linux-image-amd64 | sed -n 's/^ *Depends: linux-image-\([0-9][^ ]*\)$/\1/p' | head -n 1)
-[ -n "$KREL" ] || die "cannot resolve linux-image-amd64 in $KSUITE"
-KPKG_VER=$(acache policy "linux-image-$KREL" | sed -n 's/^ *Candidate: //p')
-case "$KPKG_VER" in ""|"(none)") die "no candidate for linux-image-$KREL" ;; esac
-KMAJMIN=$(echo "$KREL" | sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p')
-if acache show "linux-binary-$KREL" >/dev/null 2>&1; then
-    KBIN_PKG=linux-binary-$KREL
-else
-    KBIN_PKG=linux-image-$KREL          # older packaging: vmlinuz in linux-image
-fi
-log "newest kernel in $KSUITE: $KBIN_PKG $KPKG_VER (release $KREL)"
-
-cache_current() {
-    [ "$FORCE" != 1 ] && cache_complete || return 1
-    grep -qxF "KPKG_VER=$KPKG_VER" "$CACHE/versions.env" || return 1
-    grep -qxF "KREL=$KREL" "$CACHE/versions.env" || return 1
-    grep -qxF "KSUITE=$KSUITE" "$CACHE/versions.env" || return 1
-    grep -qxF "SCHEDS=\"$SCHEDS\"" "$CACHE/versions.env" || return 1
-}
-if cache_current; then
-    log "cache $CACHE is up to date ($KREL, $KPKG_VER) after $(( $(date +%s) - T_START ))s; FORCE=1 rebuilds"
-    exit 0
-fi
-# From here on the cache is being replaced: it is incomplete until
-# versions.env is written again at the very end.
-rm -f "$CACHE/versions.env"
+resolve_kernel linux-image-amd64 "" ""
 
 t=$(date +%s)
 # -t KSUITE: libelf-dev (trixie's 0.192 libelf.a is unusable statically:
@@ -269,59 +199,18 @@ capt install -y --no-install-recommends -t "$KSUITE" $PKGS > "$CACHE/apt-install
 log "chroot toolchain ready in $(( $(date +%s) - t ))s"
 
 # ---- linux-source of the same version ------------------------------------
-SRC_PKG=linux-source-$KMAJMIN
-if acache madison "$SRC_PKG" | awk -F'|' '{gsub(/ /, "", $2); print $2}' | grep -qxF "$KPKG_VER"; then
-    SRC_SPEC="$SRC_PKG=$KPKG_VER"
-else
-    SRC_SPEC=$SRC_PKG
-    log "warning: $SRC_PKG $KPKG_VER not in the archive, using the candidate version"
-fi
-t=$(date +%s)
-capt install -y --no-install-recommends -t "$KSUITE" "$SRC_SPEC" >> "$CACHE/apt-install.log" 2>&1 ||
-    { tail -20 "$CACHE/apt-install.log" >&2; die "cannot install $SRC_SPEC"; }
-SRC_VER=$(in_chroot dpkg-query -W -f "\${Version}" "$SRC_PKG")
-
 B=/build/$KREL            # inside the chroot
 HB=$CHROOT$B
 rm -rf "$CHROOT/build"; mkdir -p "$HB/dl" "$HB/out"
-# only tools/, scripts/ and include/uapi are needed (xz still has to
-# decompress the whole ~160 MB stream, ~12 s)
-tar -xJf "$CHROOT/usr/src/$SRC_PKG.tar.xz" -C "$HB" --strip-components=1 \
-    --wildcards "$SRC_PKG/tools/*" "$SRC_PKG/scripts/*" "$SRC_PKG/include/uapi/*"
-log "linux-source $SRC_VER unpacked in $(( $(date +%s) - t ))s"
+linux_source "$HB"
 
 # ---- kernel + busybox download ---------------------------------------------
-t=$(date +%s)
-# The kernel config: /usr/lib/modules/<krel>/config in linux-base-<krel>
-# (7.x packaging, 1 MB), /boot/config-<krel> in linux-image-<krel> (old).
-dl="'$KBIN_PKG=$KPKG_VER' busybox-static"
-if [ "$KBIN_PKG" != "linux-image-$KREL" ] && acache show "linux-base-$KREL" >/dev/null 2>&1; then
-    dl="$dl 'linux-base-$KREL=$KPKG_VER'"
-fi
-in_chroot sh -c "cd $B/dl && apt-get -q -o APT::Sandbox::User=root download $dl" \
-    > "$CACHE/download.log" 2>&1 ||
-    { tail -5 "$CACHE/download.log" >&2; die "cannot download $KBIN_PKG / busybox-static"; }
-mkdir -p "$HB/dl/x"
-for d in "$HB"/dl/*.deb; do dpkg-deb -x "$d" "$HB/dl/x"; done
-VMLINUZ=$(find "$HB/dl/x" -type f \( -name vmlinuz -o -name "vmlinuz-$KREL" \) | head -n 1)
-[ -n "$VMLINUZ" ] || die "no vmlinuz in $KBIN_PKG"
-BB_VER=$(dpkg-deb -f "$HB"/dl/busybox-static_*.deb Version)
-log "kernel and busybox downloaded in $(( $(date +%s) - t ))s"
-
-KCONFIG=$(find "$HB/dl/x" -type f \( -path "*/boot/config-$KREL" -o -path "*/modules/$KREL/config" \) | head -n 1)
+download_kernel ""
 KCONFIG_SCX=unknown
-if [ -n "$KCONFIG" ]; then
-    if grep -qx 'CONFIG_SCHED_CLASS_EXT=y' "$KCONFIG"; then
-        KCONFIG_SCX=y
-    else
-        die "$KREL: CONFIG_SCHED_CLASS_EXT is not =y in ${KCONFIG#"$HB/dl/x"}"
-    fi
-fi
+if check_kconfig; then KCONFIG_SCX=y; fi
 in_chroot sh -c "$B/scripts/extract-vmlinux $B/dl/x/${VMLINUZ#"$HB/dl/x/"} > $B/vmlinux" 2>/dev/null ||
     die "extract-vmlinux failed"
-# (grep -c, not -q: an early-exiting grep would SIGPIPE bpftool under pipefail)
-in_chroot bpftool btf dump file "$B/vmlinux" format raw | grep -c "STRUCT 'sched_ext_ops'" >/dev/null ||
-    die "$KREL has no sched_ext (struct sched_ext_ops missing from its BTF)"
+check_btf "$B/vmlinux"
 log "$KREL: struct sched_ext_ops in BTF, CONFIG_SCHED_CLASS_EXT=$KCONFIG_SCX"
 
 # ---- build ---------------------------------------------------------------
@@ -342,23 +231,10 @@ in_chroot make -C "$B/tools/sched_ext" -j"$(nproc)" O="$B/out" \
 log "built $SCHEDS in $(( $(date +%s) - t ))s"
 
 # ---- install into the cache ----------------------------------------------
-is_static() { ! in_chroot readelf -l "$1" | grep -c 'Requesting program interpreter' >/dev/null; }
-for s in $SCHEDS; do
-    [ -x "$HB/out/build/bin/$s" ] || die "$s was not built"
-    is_static "$B/out/build/bin/$s" || die "$s is not static"
-    in_chroot strip --strip-debug -o "$B/out/$s.stripped" "$B/out/build/bin/$s"
-    install -m 0755 "$HB/out/$s.stripped" "$CACHE/$s.new" && mv -f "$CACHE/$s.new" "$CACHE/$s"
-done
-install -m 0644 "$VMLINUZ" "$CACHE/vmlinuz.new" && mv -f "$CACHE/vmlinuz.new" "$CACHE/vmlinuz"
+install_programs "" strip "" static
 mv -f "$HB/vmlinux" "$CACHE/vmlinux"
-cp "$HB/out/build/include/vmlinux.h" "$CACHE/vmlinux.h"
 if [ -n "$KCONFIG" ]; then cp "$KCONFIG" "$CACHE/config"; else rm -f "$CACHE/config"; fi
-BB=$(find "$HB/dl/x" -type f -name busybox -perm -u+x | head -n 1)
-[ -n "$BB" ] || die "no busybox binary in busybox-static"
-is_static "${BB#"$CHROOT"}" || die "busybox from busybox-static is not static"
-install -m 0755 "$BB" "$CACHE/busybox.new" && mv -f "$CACHE/busybox.new" "$CACHE/busybox"
 
-q() { in_chroot dpkg-query -W -f "\${Version}" "$1" 2>/dev/null || echo "?"; }
 cat > "$CACHE/versions.env.new" <<EOF
 # written by $me on $(date -u +%Y-%m-%dT%H:%M:%SZ)
 KSUITE=$KSUITE
@@ -372,16 +248,13 @@ SRC_PKG=$SRC_PKG
 SRC_VER=$SRC_VER
 SCHEDS="$SCHEDS"
 BUSYBOX_VER=$BB_VER
-CLANG_VER=$(q clang)
-GCC_VER=$(q gcc)
-LIBC_VER=$(q libc6-dev)
-LIBELF_VER=$(q libelf-dev)
-LIBZSTD_VER=$(q libzstd-dev)
-ZLIB_VER=$(q zlib1g-dev)
-BPFTOOL_VER=$(q bpftool)
+CLANG_VER=$(pkg_version clang)
+GCC_VER=$(pkg_version gcc)
+LIBC_VER=$(pkg_version libc6-dev)
+LIBELF_VER=$(pkg_version libelf-dev)
+LIBZSTD_VER=$(pkg_version libzstd-dev)
+ZLIB_VER=$(pkg_version zlib1g-dev)
+BPFTOOL_VER=$(pkg_version bpftool)
 LIBBPF_SRC=$(awk '/define LIBBPF_MAJOR_VERSION/{M=$3} /define LIBBPF_MINOR_VERSION/{m=$3} END{print M "." m}' "$HB/tools/lib/bpf/libbpf_version.h")
 EOF
-mv -f "$CACHE/versions.env.new" "$CACHE/versions.env"
-rm -rf "$HB/dl" "$HB/out"
-log "done in $(( $(date +%s) - T_START ))s: $CACHE"
-ls -l "$CACHE" >&2
+cache_done "$HB/dl" "$HB/out"

@@ -16,17 +16,10 @@ CASE=CASE1
 # shellcheck source-path=SCRIPTDIR source=guest-lib.sh
 . /guest-lib.sh
 
-RF=/opt/sample.run
-REC=/tmp/rec
 LOG=/tmp/rf.log
 
-assert_no_bash
-[ -d "$SCX" ] || fail "$SCX missing: this kernel has no sched_ext"
-assert_clean_host
-mkdir -p "$REC"
-seq0=$(enable_seq)
-
-rf_run "$LOG" "$RF" --duration 1
+case_begin
+rf_run "$LOG" /opt/sample.run --duration 1
 expect_rc 0
 expect_verdict "$LOG" PASS
 expect_line "$LOG" "$RF_NAME: scheduler scx_simple attached"
@@ -35,16 +28,7 @@ expect_no_line "$LOG" "$RF_NAME: warning:"
 # what the test saw while it ran: sampled as soon as it started (on this
 # kernel root/ops is set while state is still "enabling": starting the test
 # then would be too early) and then every 20 ms for 1 s
-R=$REC/test.result
-expect_record "$R" expect_sched simple
-expect_record "$R" sched_ok 1
-expect_record "$R" bad_samples 0
-expect_record "$R" workers_ok 1
-expect_record "$R" first_state enabled
-expect_record "$R" last_state enabled
-expect_record "$R" last_ops simple
-samples=$(sed -n 's/^samples=//p' "$R")
-[ "${samples:-0}" -ge 10 ] || fail "the test took only '$samples' samples of sched_ext"
+expect_samples simple enabled simple
 # the contract's argv, and the extraction directory it ran from
 argv=$(tr '\0' ' ' < "$REC/test.argv")
 case "$argv" in
@@ -59,8 +43,8 @@ dir=${argv%%/ktstr *}
 ops=$(cat "$SCX/root/ops" 2>/dev/null)
 [ -z "$ops" ] || fail "root/ops is '$ops' after the run"
 seq1=$(enable_seq)
-[ "$seq1" = $((seq0 + 1)) ] || fail "enable_seq went from $seq0 to $seq1, want one attach"
+[ "$seq1" = $((SEQ0 + 1)) ] || fail "enable_seq went from $SEQ0 to $seq1, want one attach"
 dmesg | grep -q 'sched_ext: BPF scheduler "simple" disabled (unregistered from user space)' ||
     fail "dmesg does not show a clean unregistration: $(dmesg | grep sched_ext | tail -n 2)"
 assert_clean_host
-pass "exit 0, state enabled + ops simple in $samples/$samples samples, detached and clean"
+pass "exit 0, state enabled + ops simple in $SAMPLES/$SAMPLES samples, detached and clean"

@@ -22,110 +22,35 @@ CASE=CASE3
 # shellcheck source-path=SCRIPTDIR source=guest-lib.sh
 . /guest-lib.sh
 
-S=/sys/devices/system/cpu
-N=/sys/devices/system/node
-REC=/tmp/rec
+case_begin
+kernel_topology 8/2/2/2/2
 
-# cpulist_expand LIST: one CPU number per line ("0-2,5" -> 0 1 2 5)
-cpulist_expand() {
-    echo "$1" | tr ',' '\n' | while IFS=- read -r _a _b; do
-        [ -n "$_a" ] || continue
-        _i=$_a
-        while [ "$_i" -le "${_b:-$_a}" ]; do echo "$_i"; _i=$((_i + 1)); done
-    done
-}
-count_cpus() { cpulist_expand "$1" | wc -l | tr -d ' '; }
-rd() { cat "$1" 2>/dev/null; }
-
-# llc_of CPU: "LEVEL LIST" of the CPU's highest-level unified (or data) cache
-llc_of() {
-    _best=0 _list=
-    for _i in "$S/cpu$1"/cache/index*; do
-        case "$(rd "$_i/type")" in Unified|Data) ;; *) continue ;; esac
-        _lv=$(rd "$_i/level")
-        if [ "$_lv" -gt "$_best" ]; then _best=$_lv; _list=$(rd "$_i/shared_cpu_list"); fi
-    done
-    echo "$_best $_list"
-}
-
-assert_no_bash
-online=$(rd "$S/online")
-ncpu=$(count_cpus "$online")
-llcs='' llc_desc='' nllc=0 cores='' ncore=0
-for c in $(cpulist_expand "$online"); do
-    # shellcheck disable=SC2046  # "LEVEL LIST" into $1 $2
-    set -- $(llc_of "$c")
-    [ -n "${2:-}" ] || fail "cpu$c has no unified/data cache information"
-    case " $llcs " in
-    *" $2 "*) ;;
-    *) llcs="$llcs $2"; nllc=$((nllc + 1)); llc_desc="$llc_desc | L$1: $2" ;;
-    esac
-    sib=$(rd "$S/cpu$c/topology/thread_siblings_list")
-    case " $cores " in
-    *" $sib "*) ;;
-    *) cores="$cores $sib"; ncore=$((ncore + 1)) ;;
-    esac
-done
-# min cores per LLC: distinct sibling lists among each LLC's CPUs
-cpl=
-for l in $llcs; do
-    n=$(for c in $(cpulist_expand "$l"); do rd "$S/cpu$c/topology/thread_siblings_list"; done |
-        sort -u | wc -l | tr -d ' ')
-    [ -z "$cpl" ] || [ "$n" -lt "$cpl" ] && cpl=$n
-done
-tpc=
-for s in $cores; do
-    n=$(count_cpus "$s")
-    [ -z "$tpc" ] || [ "$n" -lt "$tpc" ] && tpc=$n
-done
-nnode=0 node_desc=
-for d in $(ls -d "$N"/node[0-9]* 2>/dev/null | sed 's,.*/node,,' | sort -n); do
-    l=$(rd "$N/node$d/cpulist")
-    [ -n "$l" ] || continue
-    nnode=$((nnode + 1))
-    node_desc="$node_desc | node$d: $l"
-done
-want="$ncpu CPUs online ($online), $nllc LLCs (${llc_desc# | }), $ncore cores,"
-want="$want $nnode NUMA nodes (${node_desc# | }), min $cpl cores per LLC, min $tpc threads per core"
-echo "kernel topology: $want"
-# the premise of the case: qemu gave what was asked for
-[ "$ncpu/$nllc/$cpl/$tpc/$nnode" = 8/2/2/2/2 ] ||
-    fail "VM topology is cpus/LLCs/cores per LLC/threads/nodes = $ncpu/$nllc/$cpl/$tpc/$nnode, want 8/2/2/2/2"
-
-# host_topology_is LOG: the stub's status line equals the kernel's view
-host_topology_is() {
-    _have=$(sed -n "s/^$RF_NAME: host topology: //p" "$1")
-    [ "$_have" = "$want" ] || fail "stub reports '$_have', kernel shows '$want'"
-}
 # preflight_row OUT CHECK: the HOST column of a --preflight table row
 preflight_row() {
     sed -n "s/^$2  *\([0-9][0-9]*\)  *>= [0-9]*  *[a-zA-Z]*\$/\1/p" "$1"
 }
 
-assert_clean_host
-mkdir -p "$REC"
-seq0=$(enable_seq)
-
 # ---- the --preflight table of the runfile that fits -------------------------
 rf_run /tmp/pre.log /opt/topo-ok.run --preflight
 expect_rc 0
-for row in "LLCs $nllc" "NUMA nodes $nnode" "cores per LLC $cpl" "threads per core $tpc"; do
+for row in "LLCs $TOPO_LLCS" "NUMA nodes $TOPO_NODES" "cores per LLC $TOPO_CPL" \
+    "threads per core $TOPO_TPC"; do
     what=${row% *} val=${row##* }
     have=$(preflight_row /tmp/pre.log "$what")
     [ "$have" = "$val" ] || fail "--preflight: $what = '$have', kernel shows $val"
 done
-[ "$(enable_seq)" = "$seq0" ] || fail "--preflight attached a scheduler"
+[ "$(enable_seq)" = "$SEQ0" ] || fail "--preflight attached a scheduler"
 
 # ---- needs 2/2/2/2: runs -----------------------------------------------------
 rf_run /tmp/ok.log /opt/topo-ok.run
 expect_rc 0
 expect_verdict /tmp/ok.log PASS
-host_topology_is /tmp/ok.log
+expect_topology /tmp/ok.log
 expect_record "$REC/test.result" sched_ok 1
 expect_record "$REC/test.result" first_state enabled
 expect_record "$REC/test.result" workers_ok 1
 seq1=$(enable_seq)
-[ "$seq1" = $((seq0 + 1)) ] || fail "enable_seq $seq0 -> $seq1 for one run"
+[ "$seq1" = $((SEQ0 + 1)) ] || fail "enable_seq $SEQ0 -> $seq1 for one run"
 assert_clean_host
 
 # ---- too much: stopped in the checks, nothing extracted or started ----------
@@ -136,7 +61,7 @@ too_much() {
     expect_rc 1
     expect_verdict "/tmp/$1.log" "ERROR (checks: $2)"
     expect_line "/tmp/$1.log" "$RF_NAME: error: $2"
-    host_topology_is "/tmp/$1.log"
+    expect_topology "/tmp/$1.log"
     # the phase line shows where it stopped: checks, no extraction
     _ph=$(grep "^$RF_NAME: phases:" "/tmp/$1.log")
     case "$_ph" in
@@ -153,4 +78,4 @@ too_much() {
 }
 too_much topo-3llc "host has 2 LLCs, test needs 3"
 too_much topo-4thr "host has 2 threads per core, test needs 4"
-pass "stub topology = kernel topology ($want); 2/2/2/2 runs; 3 LLCs and 4 threads/core refused before extraction"
+pass "stub topology = kernel topology ($TOPO_TEXT); 2/2/2/2 runs; 3 LLCs and 4 threads/core refused before extraction"

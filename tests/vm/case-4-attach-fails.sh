@@ -16,16 +16,10 @@ CASE=CASE4
 # shellcheck source-path=SCRIPTDIR source=guest-lib.sh
 . /guest-lib.sh
 
-RF=/opt/badopt.run
-REC=/tmp/rec
 LOG=/tmp/rf.log
 
-assert_no_bash
-assert_clean_host
-mkdir -p "$REC"
-seq0=$(enable_seq)
-
-rf_run "$LOG" "$RF"
+case_begin
+rf_run "$LOG" /opt/badopt.run
 expect_rc 1
 msg="the scheduler exited before attaching (it exited with status 1)"
 expect_verdict "$LOG" "ERROR (attach: $msg)"
@@ -34,6 +28,6 @@ expect_line "$LOG" "$RF_NAME: error: $msg"
 expect_line "$LOG" "Usage: scheduler"
 expect_no_line "$LOG" "running test"
 [ ! -e "$REC/test.stamp" ] || fail "the test was started"
-[ "$(enable_seq)" = "$seq0" ] || fail "enable_seq changed: something attached"
+[ "$(enable_seq)" = "$SEQ0" ] || fail "enable_seq changed: something attached"
 assert_clean_host
 pass "scheduler exit status 1 reported before attach, exit 1, clean host"

@@ -17,7 +17,6 @@ CASE=CASE5
 . /guest-lib.sh
 
 RF=/opt/sample.run
-REC=/tmp/rec
 LOG=/tmp/rf.log
 
 pid=
@@ -27,15 +26,13 @@ stop_first() {
 }
 ON_FAIL=stop_first
 
-assert_no_bash
-assert_clean_host
-mkdir -p "$REC"
+case_begin
 /opt/scx_simple > /tmp/first.log 2>&1 < /dev/null &
 pid=$!
 ms=$(wait_state enabled 30000) || fail "the first scx_simple did not attach (state $(sched_state))"
 echo "first scheduler (pid $pid) enabled after $ms ms"
 [ "$(cat "$SCX/root/ops")" = simple ] || fail "root/ops is '$(cat "$SCX/root/ops")'"
-seq0=$(enable_seq)
+seq_first=$(enable_seq)
 
 rf_run "$LOG" "$RF"
 expect_rc 1
@@ -51,7 +48,7 @@ for d in /tmp/ktstr-run*; do [ ! -e "$d" ] || fail "$d exists"; done
 kill -0 "$pid" 2>/dev/null || fail "the first scheduler (pid $pid) is gone"
 [ "$(sched_state)" = enabled ] || fail "state is $(sched_state), want enabled"
 [ "$(cat "$SCX/root/ops")" = simple ] || fail "root/ops is now '$(cat "$SCX/root/ops")'"
-[ "$(enable_seq)" = "$seq0" ] || fail "enable_seq went from $seq0 to $(enable_seq)"
+[ "$(enable_seq)" = "$seq_first" ] || fail "enable_seq went from $seq_first to $(enable_seq)"
 sleep 1
 kill -0 "$pid" 2>/dev/null || fail "the first scheduler died after the runfile ran"
 [ "$(sched_state)" = enabled ] || fail "state is $(sched_state) a second later"

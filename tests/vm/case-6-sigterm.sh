@@ -16,56 +16,33 @@ CASE=CASE6
 # shellcheck source-path=SCRIPTDIR source=guest-lib.sh
 . /guest-lib.sh
 
-RF=/opt/sample.run
-RF_NAME=sample.run
-REC=/tmp/rec
 LOG=/tmp/rf.log
+ON_FAIL=rf_stop
 
-rfpid=
-# shellcheck disable=SC2317  # run by fail() through $ON_FAIL
-on_fail() {
-    echo "--- runfile output"
-    cat "$LOG" 2>/dev/null
-    [ -z "$rfpid" ] || { kill -KILL "$rfpid" 2>/dev/null; wait "$rfpid" 2>/dev/null; }
+# workers_running: the test runs, its 4 workers inside their cgroups
+# shellcheck disable=SC2317  # run by rf_wait_for
+workers_running() {
+    workers=$(cat /sys/fs/cgroup/ktstr/a/cgroup.procs /sys/fs/cgroup/ktstr/b/cgroup.procs \
+        2>/dev/null) && [ "$(echo "$workers" | wc -w)" -ge 4 ]
 }
-ON_FAIL=on_fail
 
-assert_no_bash
-assert_clean_host
-mkdir -p "$REC"
-
-echo "guest# $RF --duration 60 &"
-"$RF" --duration 60 > "$LOG" 2>&1 &
-rfpid=$!
-# wait until the test runs with its workers inside their cgroups
-t0=$(now_ms)
-workers=
-while :; do
-    if [ -r /sys/fs/cgroup/ktstr/a/cgroup.procs ] && [ -r /sys/fs/cgroup/ktstr/b/cgroup.procs ]; then
-        workers=$(cat /sys/fs/cgroup/ktstr/a/cgroup.procs /sys/fs/cgroup/ktstr/b/cgroup.procs)
-        [ "$(echo "$workers" | wc -w)" -ge 4 ] && break
-    fi
-    kill -0 "$rfpid" 2>/dev/null || fail "the runfile ended before the test ran"
-    [ $(( $(now_ms) - t0 )) -lt 60000 ] || fail "the test's workers did not show up in 60 s"
-    sleep 0.05
-done
+case_begin
+rf_start "$LOG" /opt/sample.run --duration 60
+rf_wait_for "the test's workers were in their cgroups" workers_running
 [ "$(sched_state)" = enabled ] || fail "state $(sched_state) while the test runs"
 dir=$(tr '\0' '\n' < "$REC/test.argv" | head -n 1)
 dir=${dir%/ktstr}
 [ -d "$dir" ] || fail "extraction directory '$dir' not found while the test runs"
 sleep 0.5
-echo "test running with workers $(echo "$workers" | tr '\n' ' ')in $dir; sending SIGTERM to the runfile (pid $rfpid)"
+echo "test running with workers $(echo "$workers" | tr '\n' ' ')in $dir; sending SIGTERM to the runfile (pid $RF_PID)"
 
 t1=$(now_ms)
-kill -TERM "$rfpid"
-wait "$rfpid"
-rc=$?
-rfpid=
+kill -TERM "$RF_PID"
+rf_wait
 t2=$(now_ms)
 cat "$LOG"
-echo "runfile exited $rc, $((t2 - t1)) ms after SIGTERM"
+echo "runfile exited $RF_RC, $((t2 - t1)) ms after SIGTERM"
 
-RF_RC=$rc
 expect_rc 143
 expect_verdict "$LOG" "FAIL (test killed by SIGTERM)"
 expect_line "$LOG" "$RF_NAME: received SIGTERM: stopping the test"

@@ -21,12 +21,8 @@ CASE=CASE7
 
 OLD=/opt/sample-bash.run
 NEW=/opt/converted.run
-REC=/tmp/rec
 
-assert_no_bash
-assert_clean_host
-mkdir -p "$REC"
-seq0=$(enable_seq)
+case_begin
 
 # ---- the bash runfile: its interpreter is missing -------------------------
 read -r shebang < "$OLD"
@@ -36,7 +32,7 @@ expect_rc 127
 expect_line /tmp/old.log "not found"
 expect_no_line /tmp/old.log "ktstr runfile:"
 [ ! -e "$REC/test.stamp" ] || fail "the bash runfile started the test"
-[ "$(enable_seq)" = "$seq0" ] || fail "the bash runfile attached a scheduler"
+[ "$(enable_seq)" = "$SEQ0" ] || fail "the bash runfile attached a scheduler"
 assert_clean_host
 echo "bash runfile: exit $RF_RC ($(tail -n 1 /tmp/old.log)): nothing ran"
 
@@ -54,7 +50,7 @@ expect_record "$R" bad_samples 0
 expect_record "$R" workers_ok 1
 expect_record "$R" first_state enabled
 expect_record "$R" last_ops simple
-[ "$(enable_seq)" = $((seq0 + 1)) ] || fail "enable_seq $seq0 -> $(enable_seq), want one attach"
+[ "$(enable_seq)" = $((SEQ0 + 1)) ] || fail "enable_seq $SEQ0 -> $(enable_seq), want one attach"
 [ "$(sched_state)" = disabled ] || fail "state is $(sched_state) after the run"
 assert_clean_host
 pass "bash runfile: exit 127, nothing ran; converted runfile: PASS, clean host"

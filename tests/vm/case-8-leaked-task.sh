@@ -19,43 +19,26 @@ CASE=CASE8
 # shellcheck source-path=SCRIPTDIR source=guest-lib.sh
 . /guest-lib.sh
 
-RF=/opt/eevdf.run
-RF_NAME=eevdf.run
-REC=/tmp/rec
 LOG=/tmp/rf.log
 
-rfpid='' lpid=''
+lpid=
 # shellcheck disable=SC2317  # run by fail() through $ON_FAIL
 on_fail() {
-    echo "--- runfile output"
-    cat "$LOG" 2>/dev/null
-    [ -z "$rfpid" ] || kill -KILL "$rfpid" 2>/dev/null
+    rf_stop
     [ -z "$lpid" ] || kill -KILL "$lpid" 2>/dev/null
 }
 ON_FAIL=on_fail
 
-assert_no_bash
-assert_clean_host
-mkdir -p "$REC"
-
-echo "guest# $RF --duration 2 &"
-"$RF" --duration 2 > "$LOG" 2>&1 &
-rfpid=$!
-t0=$(now_ms)
-until [ -r /sys/fs/cgroup/ktstr/a/cgroup.procs ]; do
-    kill -0 "$rfpid" 2>/dev/null || fail "the runfile ended before the test made its cgroups"
-    [ $(( $(now_ms) - t0 )) -lt 60000 ] || fail "no /sys/fs/cgroup/ktstr/a after 60 s"
-    sleep 0.05
-done
+case_begin
+rf_start "$LOG" /opt/eevdf.run --duration 2
+rf_wait_for "the test made /sys/fs/cgroup/ktstr/a" [ -r /sys/fs/cgroup/ktstr/a/cgroup.procs ]
 sh -c 'trap "" TERM HUP INT; while :; do :; done' &
 lpid=$!
 echo "$lpid" > /sys/fs/cgroup/ktstr/a/cgroup.procs || fail "cannot move $lpid into ktstr/a"
 grep -qx "$lpid" /sys/fs/cgroup/ktstr/a/cgroup.procs || fail "$lpid is not in ktstr/a"
 echo "moved a SIGTERM-proof busy loop (pid $lpid) into /sys/fs/cgroup/ktstr/a"
 
-wait "$rfpid"
-RF_RC=$?
-rfpid=
+rf_wait
 cat "$LOG"
 expect_rc 0
 expect_verdict "$LOG" PASS

@@ -50,11 +50,10 @@ set -euo pipefail
 
 me=${0##*/}
 here=$(dirname "$(readlink -f "$0")")
-die() { echo "$me: error: $*" >&2; exit 2; }
-usage() {
-    sed -n '4,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
-    exit "${1:-0}"
-}
+VM_ARCH=
+CASE_FMT='case %s %-16s'
+# shellcheck source-path=SCRIPTDIR source=host-lib.sh
+. "$here/host-lib.sh"
 
 CACHE=${VM_CACHE:-/var/tmp/ktstr-vm}
 PACK=${KTSTR_PACK:-$PWD/ktstr-pack}
@@ -80,53 +79,12 @@ for c in $CASES; do [[ $c =~ ^[1-8]$ ]] || die "unknown case '$c' (1..8)"; done
 [ -x "$PACK" ] || die "no ktstr-pack at $PACK (build first, or --pack)"
 [ -x "$SAMPLE" ] || die "no sample test at $SAMPLE (build first, or --sample)"
 T_START=$(date +%s.%N)
-elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; }
 
 # ---- the cache: kernel, scx_simple, busybox ---------------------------------
-cache_complete() {
-    [ -f "$CACHE/versions.env" ] && [ -s "$CACHE/vmlinuz" ] && [ -x "$CACHE/busybox" ] &&
-        [ -x "$CACHE/scx_simple" ]
-}
-rm -rf "$OUT"
-mkdir -p "$OUT"
-if [ "$(id -u)" = 0 ]; then
-    echo "$me: VM cache $CACHE (build-cache.sh, log in $OUT/build-cache.log)"
-    set +e
-    "$here/build-cache.sh" "$CACHE" 2>&1 | tee "$OUT/build-cache.log"
-    rc=${PIPESTATUS[0]}
-    set -e
-    if [ "$rc" = 77 ]; then
-        reason=$(sed -n 's/.*SKIP: //p' "$OUT/build-cache.log" | tail -n 1)
-        echo "$me: SKIP: the real-kernel tier needs its VM cache: ${reason:-build-cache.sh exit 77}"
-        exit 0
-    fi
-    if [ "$rc" != 0 ]; then
-        echo "$me: FAIL: build-cache.sh failed (exit $rc): $(tail -n 1 "$OUT/build-cache.log")"
-        exit 1
-    fi
-elif cache_complete; then
-    echo "$me: not root: using the VM cache $CACHE as it is (not refreshed)"
-else
-    echo "$me: SKIP: no complete VM cache at $CACHE and building it needs root"
-    exit 0
-fi
-cache_complete || die "the cache $CACHE is incomplete after build-cache.sh"
-T_CACHE=$(elapsed "$T_START")
-# shellcheck disable=SC1091
-KREL=$(. "$CACHE/versions.env" && echo "$KREL")
+vm_cache "real-kernel tier" build-cache.sh
 
 # ---- runfiles ------------------------------------------------------------------
-mkdir -p "$OUT/rf" "$OUT/conf-simple" "$OUT/conf-none"
-printf '%s\n' expect_sched=simple record_dir=/tmp/rec > "$OUT/conf-simple/sample-test.conf"
-printf '%s\n' expect_sched=none record_dir=/tmp/rec > "$OUT/conf-none/sample-test.conf"
-# pack OUT CONF [ktstr-pack options]: the sample test (test name "sample")
-pack() {
-    local out=$1 conf=$2
-    shift 2
-    "$PACK" --runner "$SAMPLE" --include "$OUT/conf-$conf/sample-test.conf" \
-        -o "$OUT/rf/$out" "$@" sample > "$OUT/pack.log" 2>&1 ||
-        { cat "$OUT/pack.log" >&2; die "ktstr-pack failed for $out"; }
-}
+sample_confs
 # scx_simple attaches in 1-3 s under TCG, but a loaded CI host can stretch
 # that past the default 10 s: the cases test behaviour, not speed
 SCX=(--scheduler "$CACHE/scx_simple" --attach-timeout 60)
@@ -170,44 +128,16 @@ NAME[6]=sigterm          FILES[6]="$RF/sample.run"
 NAME[7]=bash-runfile     FILES[7]="$RF/sample-bash.run $RF/converted.run"
 NAME[8]=leaked-task      FILES[8]="$RF/eevdf.run"
 
-failed=0 lines=()
 for c in $CASES; do
     name=${NAME[$c]}
-    script=$(ls "$here"/case-"$c"-*.sh 2>/dev/null | head -n 1 || true)
     if [ "$c" = 7 ] && [ -n "$case7_missing" ]; then
-        lines+=("$(printf 'case 7 %-16s FAIL  (%s)' "$name:" "$case7_missing")")
+        VM_LINES+=("$(printf 'case 7 %-16s FAIL  (%s)' "$name:" "$case7_missing")")
         echo "$me: case 7: FAIL: $case7_missing"
-        failed=$((failed + 1))
+        VM_FAILED=$((VM_FAILED + 1))
         continue
     fi
+    script=$(find "$here" -maxdepth 1 -name "case-$c-*.sh" | sort | head -n 1)
     [ -n "$script" ] || die "no guest script tests/vm/case-$c-*.sh"
-    echo
-    echo "==== case $c $name: $(basename "$script")"
-    log=$OUT/case-$c.log
-    t0=$(date +%s.%N)
-    rc=0
-    # shellcheck disable=SC2086  # ARGS and FILES are word lists
-    "$here/run-in-vm.sh" --timeout "$TIMEOUT" ${ARGS[$c]:-} --log "$log" "$CACHE" "$script" \
-        ${FILES[$c]} < /dev/null || rc=$?
-    wall=$(elapsed "$t0")
-    clean=$(tr -d '\r' < "$log" 2>/dev/null || true)
-    boot=$(sed -n 's/^VM-BOOT: .* uptime=\([0-9.]*\)s$/\1/p' <<< "$clean" | tail -n 1)
-    # the first runfile run that attached a scheduler
-    attach=$(sed -n 's/^[^ ]*: phases: .* attach \([0-9.]*\) ms,.*/\1/p' <<< "$clean" | head -n 1)
-    verdict=$(grep -E "^CASE$c: (PASS|FAIL)" <<< "$clean" | tail -n 1 || true)
-    if [ "$rc" = 0 ]; then res=PASS; else res=FAIL; failed=$((failed + 1)); fi
-    line=$(printf 'case %s %-16s %s  boot %5ss  attach %8s ms  VM %5ss' "$c" "$name:" "$res" \
-        "${boot:--}" "${attach:--}" "$wall")
-    [ "$res" = PASS ] || line="$line  (run-in-vm.sh exit $rc: ${verdict:-no verdict line}; see $log)"
-    lines+=("$line")
-    echo "$me: $line"
+    vm_case "$c" "$name" "$script" "CASE$c" "${ARGS[$c]:-}" "${FILES[$c]}"
 done
-
-echo
-echo "==== check-vm summary (kernel $KREL, cache ${T_CACHE}s, total $(elapsed "$T_START")s)"
-printf '%s\n' "${lines[@]}"
-if [ "$failed" -gt 0 ]; then
-    echo "$me: FAIL: $failed case(s) failed"
-    exit 1
-fi
-echo "$me: PASS"
+vm_summary

@@ -82,5 +82,31 @@ if [ -x /opt/scx_simple ]; then
     wait_state disabled 10000 > /dev/null || fail "scx_simple did not detach"
 fi
 
+[ "$(cpulist_expand 0-2,5,7-8 | tr '\n' ' ')" = "0 1 2 5 7 8 " ] ||
+    fail "cpulist_expand 0-2,5,7-8: '$(cpulist_expand 0-2,5,7-8 | tr '\n' ' ')'"
+echo "ok: cpulist_expand"
+expect_fail "kernel_topology, other topology" "VM topology is cpus/LLCs/.* want 0/0/0/0/0" \
+    kernel_topology 0/0/0/0/0
+dims=$( (CASE=INNER; kernel_topology 0/0/0/0/0) | sed -n 's/^INNER: FAIL: VM topology is .* = \(.*\), want .*/\1/p')
+kernel_topology "$dims" > /dev/null
+case "$TOPO_TEXT" in
+"$(nproc) CPUs online ("*", $TOPO_LLCS LLCs ("*" threads per core") ;;
+*) fail "kernel_topology: TOPO_TEXT '$TOPO_TEXT'" ;;
+esac
+echo "ok: kernel_topology $dims ($TOPO_TEXT)"
+
+rf_start /tmp/rf.log sh -c 'echo started; sleep 0.3; exit 3'
+[ "$RF_NAME" = sh ] || fail "rf_start: RF_NAME '$RF_NAME'"
+rf_wait_for "started was printed" grep -q started /tmp/rf.log
+rf_wait
+[ "$RF_RC" = 3 ] || fail "rf_wait: RF_RC '$RF_RC', want 3"
+[ -z "$RF_PID" ] || fail "rf_wait: RF_PID '$RF_PID' left set"
+# (in expect_fail's subshell: only the parent of the runfile reaps it, and
+# a zombie still answers kill -0)
+# shellcheck disable=SC2317  # run by expect_fail
+gone_before() { rf_start /tmp/rf.log true; rf_wait_for never false; }
+expect_fail "rf_wait_for, runfile gone" "the runfile ended before never" gone_before
+echo "ok: rf_start, rf_wait_for, rf_wait"
+
 assert_clean_host
 pass "all helpers behave"
