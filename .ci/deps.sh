@@ -48,3 +48,21 @@ ci_deps() {
     apt-get install -y -q --no-install-recommends ${rel:+-t "/^$rel(-updates|-security)?\$/"} \
         $missing
 }
+
+# ci_no_skips [TEST...]: after `make check` in the current build dir, fail
+# when a test other than the TESTs named (those that need what this stage
+# lacks on purpose) reported SKIP: a hermetic test skips when namespaces or
+# cgroup2 are unavailable, and a stage whose tests all skipped must not pass.
+ci_no_skips() {
+    local trs t skipped=
+    while IFS= read -r trs; do
+        grep -q '^:test-result: SKIP' "$trs" || continue
+        t=${trs#./}
+        t=${t%.trs}
+        case " $* " in *" $t "* | *" $t.sh "*) ;; *) skipped="$skipped $t" ;; esac
+    done < <(find . -name '*.trs' | sort)
+    [ -z "$skipped" ] && return 0
+    echo "ci: these tests were skipped in a stage that must run them:$skipped" >&2
+    for t in $skipped; do tail -n 3 "$t.log" >&2; done
+    return 1
+}

@@ -16,12 +16,21 @@ bench_bench_inflate_SOURCES = bench/inflate_bench.c
 bench_bench_inflate_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS) $(NETTLE_CFLAGS)
 bench_bench_inflate_LDADD = common/libcommon.a $(LIBDEFLATE_LIBS) $(LIBZSTD_LIBS) \
 	$(NETTLE_LIBS) $(ZLIB_LIBS)
+# the stub's extraction code, linked as the stub is, with a chosen worker
+# count (the peak RSS of 8 workers on a machine with fewer CPUs)
+EXTRA_PROGRAMS += bench/bench-extract
+bench_bench_extract_SOURCES = bench/extract_rss.c stub/extract.c stub/extract.h
+bench_bench_extract_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/stub
+bench_bench_extract_CFLAGS = $(AM_CFLAGS) $(LIBARCHIVE_CFLAGS) $(NETTLE_CFLAGS)
+bench_bench_extract_LDFLAGS = $(AM_LDFLAGS) $(STUB_LDFLAGS)
+bench_bench_extract_LDADD = common/libcommon.a $(STUB_LIBS)
 CLEANFILES += bench/bench-launch$(EXEEXT) bench/bench-topo$(EXEEXT) \
-	bench/bench-inflate$(EXEEXT) bench/PERFORMANCE.md bench/PERFORMANCE.samples
+	bench/bench-inflate$(EXEEXT) bench/bench-extract$(EXEEXT) bench/PERFORMANCE.md \
+	bench/PERFORMANCE.samples
 EXTRA_DIST += bench/run.sh bench/report.sh
 
 bench: all bench/bench-launch$(EXEEXT) bench/bench-topo$(EXEEXT) bench/bench-inflate$(EXEEXT) \
-		tests/helpers/mkbashrun$(EXEEXT)
+		bench/bench-extract$(EXEEXT) tests/helpers/mkbashrun$(EXEEXT)
 	$(AM_V_at)$(MKDIR_P) bench
 	KTSTR_PACK='$(abs_top_builddir)/ktstr-pack' \
 	KTSTR_HELPERS='$(abs_top_builddir)/tests/helpers' \

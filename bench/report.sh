@@ -100,6 +100,11 @@ targets_table() {
         v=$(calc "$rss / 1024")
         echo "| peak RSS extracting 256 MiB ($f) | $v MiB | <= 16 MiB | $(verdict "$v" '<=' 16) |"
     done
+    for f in gzip zstd; do
+        rss=$(median "rss8/$f")
+        v=$(calc "$rss / 1024")
+        echo "| peak RSS extracting 256 MiB ($f, 8 workers: bench-extract) | $v MiB | <= 16 MiB | $(verdict "$v" '<=' 16) |"
+    done
     pk=$(median pack/ktstr-pack) tar=$(median pack/tar-czf)
     r=$(calc "$tar / $pk")
     echo "| packing throughput, ktstr-pack / tar czf | $(calc "$(median pack/bytes) / 1048576 / $pk * 1000") / $(calc "$(median pack/bytes) / 1048576 / $tar * 1000") MiB/s = $r | >= 0.9 | $(verdict "$r" '>=' 0.9) |"
@@ -124,8 +129,10 @@ details() {
         done
     done
     echo
-    echo "In the 64 MiB cells the test waits for the runner's extraction as well, so"
-    echo "there the figure includes extraction still running after the attach."
+    echo "In every format the scheduler starts only after the whole payload is"
+    echo "extracted (ours: and its digest has matched, stub/run.c; bash: its tar -x"
+    echo "has ended), so no extraction runs after the attach: in the 64 MiB cells"
+    echo "as in the 1 MiB ones, the figure is the detection and the test's start."
     echo
     echo "### The stub's checks phase (its phase line), median ms"
     echo

@@ -8,7 +8,8 @@
 #
 # Environment (set by bench/local.mk):
 #   KTSTR_PACK, KTSTR_HELPERS   as for the hermetic tests
-#   KTSTR_BENCH_BIN             dir of bench-launch, bench-topo, bench-inflate
+#   KTSTR_BENCH_BIN             dir of bench-launch, bench-topo, bench-inflate,
+#                               bench-extract
 #   KTSTR_STUB                  the stub (its size is taken stripped)
 #   BENCH_REPS                  repetitions of every cell (default 5)
 #   BENCH_ATTACH_REPS           runs of the attach-latency series (default 20)
@@ -53,7 +54,8 @@ if [ -z "${KTSTR_IN_NS:-}" ]; then
     describe_machine > "$BENCH_XCHG/machine.md"
     read -r _ u0 n0 s0 i0 w0 q0 sq0 st0 _ < /proc/stat
     HERMETIC_EXTRA_BINS="$KTSTR_BENCH_BIN/bench-launch $KTSTR_BENCH_BIN/bench-topo"
-    HERMETIC_EXTRA_BINS+=" $KTSTR_BENCH_BIN/bench-inflate $KTSTR_HELPERS/mkbashrun"
+    HERMETIC_EXTRA_BINS+=" $KTSTR_BENCH_BIN/bench-inflate $KTSTR_BENCH_BIN/bench-extract"
+    HERMETIC_EXTRA_BINS+=" $KTSTR_HELPERS/mkbashrun"
     export HERMETIC_EXTRA_BINS BENCH_XCHG BENCH_CMD="${BENCH_CMD:-make bench BENCH_REPS=$BENCH_REPS}"
     . "$BENCH_SRC/../tests/hermetic/lib.sh"
     rc=0
@@ -275,6 +277,12 @@ for fmt in gzip zstd; do
     launch "$WORK/out" "$WORK/err" "$WORK/big-$fmt.run" --extract "$WORK/xd"
     [ "$L_STATUS" = 0 ] || { cat "$WORK/err" >&2; die "--extract of 256 MiB failed"; }
     sample "rss/$fmt" "$L_RSS"
+    # 8 workers, whatever this machine's CPU count: the stub's extraction
+    # code called with nthreads=8 (the stub takes its affinity mask's CPUs)
+    rm -rf "$WORK/xd" && mkdir "$WORK/xd"
+    line=$("$B/bench-extract" "$WORK/big-$fmt.run" 8 "$WORK/xd") ||
+        die "bench-extract of 256 MiB failed"
+    sample "rss8/$fmt" "$(echo "$line" | sed -n 's/.*vmhwm_kb=\([0-9]*\).*/\1/p')"
     rm -rf "$WORK/xd" "$WORK/big-$fmt.run"
 done
 

@@ -1,5 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* inflate.c - chunk inflation with libdeflate (gzip) and libzstd. */
+/*
+ * inflate.c - chunk inflation with libdeflate (gzip) and libzstd.
+ *
+ * One call inflates one whole chunk (a gzip member or zstd frame, its
+ * sizes from the spec's chunk table) into a buffer of its size, so that
+ * the stub's workers inflate chunks in parallel; libarchive then only
+ * parses the tar.  Its own read filters could not do that: they inflate
+ * one stream in the reading thread (packer/compress.c says more).
+ */
 #include "inflate.h"
 #include "error.h"
 #include "xalloc.h"

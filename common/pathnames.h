@@ -12,6 +12,10 @@
 /* The runfile reads itself through this link. */
 #define PATH_PROC_SELF_EXE "/proc/self/exe"
 #define PATH_PROC_SELF_MOUNTINFO "/proc/self/mountinfo"
+/* ktstr-pack --from-run: how much memory the archive's members may take */
+#define PATH_PROC_MEMINFO "/proc/meminfo"
+#define PATH_PROC_SELF_STATM "/proc/self/statm"
+#define PATH_PROC_SELF_CGROUP "/proc/self/cgroup"
 #define PATH_PROC "/proc"
 
 /* sched_ext */
@@ -36,8 +40,9 @@
  * run's removal of stale directories leaves alone. */
 #define TMPDIR_KEEP_PREFIX "ktstr-keep-"
 
-/* Held (fcntl write lock) for a whole run: one runfile at a time per host. */
-#define PATH_RUN_LOCK "/run/ktstr-runfile.lock"
+/* Held (fcntl write lock) for a whole run: one runfile at a time per host;
+ * a run creates it in PATH_RUN_DIR, which --preflight checks is writable. */
 #define PATH_RUN_DIR "/run"
+#define PATH_RUN_LOCK PATH_RUN_DIR "/ktstr-runfile.lock"
 
 #endif

@@ -180,7 +180,7 @@ bool spec_member_name_ok(const char *name)
 	       spec_include_basename_ok(name + sizeof(prefix) - 1);
 }
 
-static bool git_hash_ok(const char *h)
+bool spec_git_hash_ok(const char *h)
 {
 	size_t n = h ? strlen(h) : 0;
 
@@ -342,7 +342,7 @@ int spec_validate(const struct spec *s)
 	if (!spec_name_ok(s->sched_name))
 		return error_set(-EINVAL, "scheduler name must be 1..%d printable bytes without '/'",
 				 SPEC_NAME_MAX);
-	if (!git_hash_ok(s->git_hash))
+	if (!spec_git_hash_ok(s->git_hash))
 		return error_set(-EINVAL, "git hash must be 1..%d characters of [0-9A-Za-z._+-]",
 				 SPEC_GIT_HASH_MAX);
 	if (!s->packer || !s->packer[0] || strlen(s->packer) > SPEC_NAME_MAX || !printable(s->packer))

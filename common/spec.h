@@ -151,6 +151,8 @@ void spec_add_chunk(struct spec *s, uint64_t clen, uint64_t ulen);
 bool spec_name_ok(const char *name);
 bool spec_include_basename_ok(const char *base);
 bool spec_member_name_ok(const char *name);
+/* 1..SPEC_GIT_HASH_MAX characters of [0-9A-Za-z._+-]: a commit id, "unknown", a describe string */
+bool spec_git_hash_ok(const char *hash);
 int spec_cgroup_parent_check(const char *path);
 
 #endif

@@ -65,7 +65,8 @@ AC_DEFUN([KTSTR_WARNINGS], [
 
 # KTSTR_SANITIZERS: --enable-sanitizers builds everything with ASan+UBSan.
 # ASan cannot be linked -static with glibc, so the stub is then linked
-# dynamically (configure refuses --enable-sanitizers with a static stub).
+# dynamically (configure.ac: the default of --enable-static-stub follows
+# --enable-sanitizers; both given explicitly are refused).
 AC_DEFUN([KTSTR_SANITIZERS], [
   AC_ARG_ENABLE([sanitizers],
     [AS_HELP_STRING([--enable-sanitizers],
@@ -75,7 +76,7 @@ AC_DEFUN([KTSTR_SANITIZERS], [
   KTSTR_LDFLAGS_SAN=""
   AS_IF([test "x$enable_sanitizers" = xyes], [
     AS_IF([test "x$enable_static_stub" = xyes],
-      [AC_MSG_ERROR([--enable-sanitizers needs --disable-static-stub (ASan cannot link -static)])])
+      [AC_MSG_ERROR([--enable-sanitizers cannot be combined with --enable-static-stub (ASan cannot link -static): drop --enable-static-stub])])
     KTSTR_CFLAGS_SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
     KTSTR_LDFLAGS_SAN="-fsanitize=address,undefined"
     ktstr_save_CFLAGS=$CFLAGS

@@ -7,6 +7,7 @@
 #include "xalloc.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #define SHEBANG "#!/bin/bash"
@@ -80,6 +81,26 @@ static bool equals(const char *p, size_t len, const char *s)
 	return strlen(s) == len && !memcmp(p, s, len);
 }
 
+static const char *skip_blanks(const struct line *l, size_t *len)
+{
+	size_t i = 0;
+
+	while (i < l->len && (l->p[i] == ' ' || l->p[i] == '\t'))
+		i++;
+	*len = l->len - i;
+	return l->p + i;
+}
+
+static bool ident_start(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+static bool ident_char(char c)
+{
+	return ident_start(c) || (c >= '0' && c <= '9');
+}
+
 /* NAME= at the start of the line: the length of NAME, else 0 */
 static size_t assignment_name(const struct line *l)
 {
@@ -92,19 +113,6 @@ static size_t assignment_name(const struct line *l)
 			      (l->p[i] >= '0' && l->p[i] <= '9') || l->p[i] == '_'))
 		i++;
 	return i < l->len && l->p[i] == '=' ? i : 0;
-}
-
-static bool git_hash_chars_ok(const char *h)
-{
-	size_t n = strlen(h);
-
-	if (n < 1 || n > SPEC_GIT_HASH_MAX)
-		return false;
-	for (; *h; h++)
-		if (!((*h >= '0' && *h <= '9') || (*h >= 'a' && *h <= 'z') || (*h >= 'A' && *h <= 'Z') ||
-		      strchr("-+._", *h)))
-			return false;
-	return true;
 }
 
 /* Rust's Display of an unsigned integer: digits, no sign, no leading zero */
@@ -159,7 +167,7 @@ static int set_var(struct bashrun *br, enum bashrun_var id, const char *v, size_
 	if (vars[id].kind == VK_NAME && !spec_name_ok(*str[id]))
 		return error_set(-EINVAL, "%s cannot be mapped: a name must be 1..%d printable bytes "
 				 "without '/'", name, SPEC_NAME_MAX);
-	if (vars[id].kind == VK_GIT_HASH && !git_hash_chars_ok(*str[id]))
+	if (vars[id].kind == VK_GIT_HASH && !spec_git_hash_ok(*str[id]))
 		return error_set(-EINVAL, "%s cannot be mapped: 1..%d characters of [0-9A-Za-z._+-]",
 				 name, SPEC_GIT_HASH_MAX);
 	return 0;
@@ -183,6 +191,52 @@ static int block_line(struct bashrun *br, const struct line *l, size_t name_len,
 	return error_set(-EINVAL, "unknown variable %.*s in the frozen test specification (0.6.0 "
 			 "writes only KTSTR_TEST_NAME ... TEST_WATCHDOG_SECS there)", (int)name_len,
 			 l->p);
+}
+
+/*
+ * Outside the frozen block, 0.6.0 only reads its variables ($NAME or
+ * ${NAME}).  Any other mention (NAME=, NAME+=, export, declare, local,
+ * read, unset, ${NAME:=...}, a string for eval) could give the variable
+ * another value when bash runs the file, while the conversion keeps the
+ * frozen one: refused.  Comment lines are inert; the launch line never
+ * comes here (its words are literal arguments).
+ */
+static int check_frozen_mentions(const struct bashrun *br, const struct line *l)
+{
+	size_t tlen;
+	const char *t = skip_blanks(l, &tlen);
+
+	if (tlen && t[0] == '#')
+		return 0;
+	for (size_t i = 0, j; i < l->len; i = j) {
+		const char *p = l->p, *name = NULL;
+		char frozen[48] = "";
+		int id;
+
+		j = i + 1;
+		if (!ident_start(p[i]) || (i > 0 && ident_char(p[i - 1])))
+			continue;
+		while (j < l->len && ident_char(p[j]))
+			j++;
+		for (id = 0; id < BV_COUNT && !name; id++)
+			if (equals(p + i, j - i, vars[id].name))
+				name = vars[id].name;
+		if (!name || (i >= 1 && p[i - 1] == '$') ||
+		    (i >= 2 && p[i - 2] == '$' && p[i - 1] == '{' && j < l->len && p[j] == '}'))
+			continue;
+		if (br->var_line[id - 1])
+			snprintf(frozen, sizeof(frozen), " (line %zu)", br->var_line[id - 1]);
+		if (j < l->len && (p[j] == '=' || p[j] == '[' ||
+				   (p[j] == '+' && j + 1 < l->len && p[j + 1] == '=')))
+			return error_set(-EINVAL, "%s is assigned outside the frozen test "
+					 "specification%s: bash would use the new value, the conversion "
+					 "keeps the frozen one; this cannot be mapped", name, frozen);
+		return error_set(-EINVAL, "%s is named other than as $%s outside the frozen test "
+				 "specification%s: export, declare, read, unset or ${%s:=...} there "
+				 "can change it, while the conversion keeps the frozen value; this "
+				 "cannot be mapped", name, name, frozen, name);
+	}
+	return 0;
 }
 
 static int block_complete(const bool *seen)
@@ -234,16 +288,6 @@ static void first_line(const char *text, size_t len, struct line *l)
 	l->p = text;
 	l->len = nl ? (size_t)(nl - text) : len;
 	l->no = 1;
-}
-
-static const char *skip_blanks(const struct line *l, size_t *len)
-{
-	size_t i = 0;
-
-	while (i < l->len && (l->p[i] == ' ' || l->p[i] == '\t'))
-		i++;
-	*len = l->len - i;
-	return l->p + i;
 }
 
 static int find_marker(struct bashrun *br, size_t *preamble, size_t *err_line)
@@ -338,9 +382,13 @@ int bashrun_parse(const char *text, size_t len, struct bashrun *br, size_t *err_
 			block = IN;
 			if ((r = block_line(br, &l, name_len, seen)) < 0)
 				return r;
-		} else if (block == IN) {
-			block = AFTER;
-			if ((r = block_complete(seen)) < 0)
+		} else {
+			if (block == IN) {
+				block = AFTER;
+				if ((r = block_complete(seen)) < 0)
+					return r;
+			}
+			if ((r = check_frozen_mentions(br, &l)) < 0)
 				return r;
 		}
 		if (starts_with(&l, TEST_LAUNCH)) {

@@ -6,6 +6,7 @@
 #include "fdio.h"
 #include "macros.h"
 #include "payload_writer.h"
+#include "sigcleanup.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -174,6 +175,11 @@ static int write_all(int fd, const void *buf, size_t len)
 	return r < 0 ? error_set_errno(r, "cannot write the runfile") : 0;
 }
 
+/*
+ * The temporary file is registered with sigcleanup: not only our own error
+ * paths remove it, but also a SIGINT, SIGTERM, SIGHUP or SIGPIPE that comes
+ * in the middle of a long compression.
+ */
 int pack_write(const struct pack_job *job, struct spec *spec)
 {
 	struct open_member *om = xcalloc(job->nmembers, sizeof(*om));
@@ -181,20 +187,22 @@ int pack_write(const struct pack_job *job, struct spec *spec)
 	struct runfile_footer f = { .version = RUNFILE_FORMAT_VERSION, .codec = job->codec };
 	uint8_t raw[RUNFILE_FOOTER_SIZE];
 	struct sha256_ctx sha;
-	char tmp[PATH_MAX];
-	int fd = -1, r;
+	char tmpl[PATH_MAX];
+	const char *tmp;
+	int fd = -1, slot = -1, r;
 
 	if ((r = open_members(job, om)) < 0)
 		goto out;
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", job->output) >= (int)sizeof(tmp)) {
+	if (snprintf(tmpl, sizeof(tmpl), "%s.tmp-XXXXXX", job->output) >= (int)sizeof(tmpl)) {
 		r = error_set(-ENAMETOOLONG, "output path %s is too long", job->output);
 		goto out;
 	}
-	fd = mkostemp(tmp, O_CLOEXEC);
+	fd = sigcleanup_mkostemp(tmpl, O_CLOEXEC, &slot);
 	if (fd < 0) {
-		r = error_set_errno(-errno, "cannot create a temporary file next to %s", job->output);
+		r = error_set_errno(fd, "cannot create a temporary file next to %s", job->output);
 		goto out;
 	}
+	tmp = sigcleanup_path(slot);
 	if ((r = write_all(fd, job->stub, job->stub_len)) < 0)
 		goto fail;
 	f.payload_offset = job->stub_len;
@@ -226,15 +234,13 @@ int pack_write(const struct pack_job *job, struct spec *spec)
 		goto fail;
 	}
 	fd = -1;
-	if (rename(tmp, job->output) < 0) {
-		r = error_set_errno(-errno, "cannot rename %s to %s", tmp, job->output);
+	if ((r = sigcleanup_rename(slot, job->output)) < 0)
 		goto fail;
-	}
 	goto out;
 fail:
 	if (fd >= 0)
 		close(fd);
-	unlink(tmp);
+	sigcleanup_remove(slot);
 out:
 	for (size_t i = 0; i < job->nmembers; i++)
 		if (om[i].fd >= 0)

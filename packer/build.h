@@ -36,7 +36,9 @@ struct pack_job {
  * @spec: names, provenance, times, args; members, chunks and early prefix
  *   are filled in here
  * Return: 0, or a negative errno with a message; on failure no file is
- * left at @job->output (an existing one is untouched).
+ * left at @job->output (an existing one is untouched), nor a temporary one;
+ * neither when SIGINT, SIGTERM, SIGHUP or SIGPIPE kills the process
+ * meanwhile (see sigcleanup.h).
  */
 int pack_write(const struct pack_job *job, struct spec *spec);
 

@@ -1,5 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* compress.c - chunk compression with libdeflate (gzip) and libzstd. */
+/*
+ * compress.c - chunk compression with libdeflate (gzip) and libzstd.
+ *
+ * Every chunk becomes a gzip member or zstd frame of its own, whose size
+ * goes into the spec's chunk table: the stub inflates chunks in parallel
+ * (stub/extract.c), each from its own offset.  So libarchive writes only
+ * the tar (packer/build.c) and the codecs are called here directly: its
+ * gzip and zstd write filters compress the whole archive as one stream
+ * (libarchive 3.6: one zstd frame; from 3.7 its zstd filter can end frames
+ * at a size, but does not say where they end), and its read filters
+ * inflate that stream in the reading thread, one frame after the other.
+ */
 #include "compress.h"
 #include "error.h"
 #include "xalloc.h"

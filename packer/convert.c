@@ -360,7 +360,7 @@ int convert_bash_runfile(const char *input, const struct convert_opts *o)
 	c.len = (size_t)st.st_size;
 	r = convert_text(&c, o, input);
 
-	/* the members are copies or views of the tar buffer: no longer needed */
+	/* the pack members point into the archive's copies: released together */
 	for (size_t i = 0; i < c.nmembers; i++)
 		free(c.members[i].name);
 	free(c.members);

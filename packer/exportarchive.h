@@ -2,7 +2,9 @@
 /*
  * exportarchive.h - the archive of a `cargo ktstr export` 0.6.0 runfile:
  * the base64 text after __ARCHIVE__, decoded, gunzipped (zlib, checking
- * the whole stream) and read with libarchive into its members.
+ * the whole stream) block by block into libarchive, and its members
+ * copied out.  The tar stream is never held whole; a decompression bomb
+ * is refused before it is inflated (exportarchive.c says how).
  */
 #ifndef KTSTR_EXPORTARCHIVE_H
 #define KTSTR_EXPORTARCHIVE_H
@@ -12,15 +14,13 @@
 
 struct export_member {
 	char *name;            /* "ktstr", "scheduler" or "include/<basename>" */
-	const uint8_t *data;   /* in the tar buffer, or in owned */
+	const uint8_t *data;   /* owned, or "" when size is 0 */
 	size_t size;
 	uint8_t *owned;
 	size_t line;           /* base64 line where its header is encoded */
 };
 
 struct export_archive {
-	uint8_t *tar;
-	size_t tar_len;
 	size_t nmembers;
 	struct export_member *m;
 };
@@ -34,7 +34,12 @@ struct export_archive {
  * Every member must be a regular file of mode 0755 named as the layout
  * says (ktstr, scheduler, include/<basename>), each name once; the gzip
  * stream must be complete (CRC and length checked) with nothing after it.
- * Return: 0, or a negative errno with a message.
+ * The tar stream may not inflate past what its headers account for (the
+ * declared sizes plus SPEC_TAR_SLACK and SPEC_TAR_SLACK_PER_MEMBER per
+ * header), and the declared sizes together may not exceed 3/4 of the
+ * memory this process can get (MemAvailable, RLIMIT_AS, RLIMIT_DATA, a
+ * cgroup v2 memory.max).
+ * Return: 0, or a negative errno with a message (-EFBIG for those two).
  */
 int export_archive_read(const char *text, size_t len, size_t first_line,
 			struct export_archive *out, size_t *err_line);

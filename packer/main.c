@@ -140,8 +140,9 @@ static void usage(void)
 	       "  --duration SECS          workload duration (default %d)\n"
 	       "  --watchdog SECS          scheduler watchdog timeout (default %d)\n"
 	       "  --attach-timeout SECS    how long the scheduler may take to attach (default %d)\n"
-	       "  --git-hash HEX           provenance (default: HEAD of the git checkout around\n"
-	       "                           the current directory, read without git; 'unknown')\n\n",
+	       "  --git-hash HEX           provenance, 1..64 of 0-9 A-Z a-z . _ + - (default:\n"
+	       "                           HEAD of the git checkout around the current\n"
+	       "                           directory, read without git; 'unknown')\n\n",
 	       SPEC_DEFAULT_DURATION, SPEC_DEFAULT_WATCHDOG, SPEC_DEFAULT_ATTACH_TIMEOUT);
 	printf("Output:\n"
 	       "  -o, --output PATH        where to write (default NAME.run), mode 0755, atomically\n"
@@ -605,7 +606,14 @@ int main(int argc, char **argv)
 		case OPT_ATTACH_TIMEOUT:
 			o.attach_timeout = number("--attach-timeout", optarg, 1, SPEC_ATTACH_SECS_MAX);
 			break;
-		case OPT_GIT_HASH: o.git_hash = optarg; break;
+		case OPT_GIT_HASH:
+			/* the spec's own rule, checked now rather than after compressing */
+			if (!spec_git_hash_ok(optarg))
+				bad_usage("invalid value '%s' for --git-hash: must be 1..%d characters "
+					  "of 0-9, A-Z, a-z and . _ + - (a commit id, for example)",
+					  optarg, SPEC_GIT_HASH_MAX);
+			o.git_hash = optarg;
+			break;
 		case OPT_COMPRESS:
 			if ((o.codec = payload_codec_parse(optarg)) < 0)
 				bad_usage("%s", error_message());

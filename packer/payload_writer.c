@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
@@ -105,6 +106,7 @@ struct payload_writer *payload_writer_new(int fd, enum payload_codec codec, int 
 					  size_t chunk_size, unsigned threads)
 {
 	struct payload_writer *pw = xcalloc(1, sizeof(*pw));
+	sigset_t all, old;
 
 	pw->fd = fd;
 	pw->codec = codec;
@@ -118,11 +120,19 @@ struct payload_writer *payload_writer_new(int fd, enum payload_codec codec, int 
 	pthread_mutex_init(&pw->lock, NULL);
 	pthread_cond_init(&pw->cond, NULL);
 	pw->threads = xcalloc(pw->nthreads, sizeof(*pw->threads));
+	/*
+	 * Workers take no signals (they inherit this mask): a stop signal is
+	 * handled in the caller's thread, where sigcleanup removes the
+	 * temporary file and dies, as sigcleanup.h asks.
+	 */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (unsigned i = 0; i < pw->nthreads; i++)
 		if (pthread_create(&pw->threads[i], NULL, worker, pw) != 0) {
 			pw->nthreads = i;   /* run with fewer; at least one is needed */
 			break;
 		}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (pw->nthreads == 0) {
 		pw->err = error_set(-EAGAIN, "cannot start a compression thread");
 	}

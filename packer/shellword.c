@@ -126,6 +126,7 @@ struct splitter {
 	struct sw_word *cur;   /* NULL between words */
 	struct strbuf lit;     /* literal bytes not yet in a segment */
 	bool dir_open;         /* collecting the tail of the $DIR in seg[dir_idx] */
+	bool tail_to_word_end; /* ...up to the end of the word: "$DIR"/path */
 	size_t dir_idx;
 	struct strbuf tail;
 	size_t *err_off;
@@ -171,6 +172,24 @@ static void close_tail(struct splitter *s)
 	s->cur->seg[s->dir_idx].tail = xstrndup(strbuf_cstr(&s->tail), s->tail.len);
 	strbuf_reset(&s->tail);
 	s->dir_open = false;
+	s->tail_to_word_end = false;
+}
+
+/*
+ * The closing quote of a double-quoted string that holds a $DIR.  0.6.0
+ * writes "$DIR/include/B": the path ends at the quote (a {file} template
+ * may go on with other text).  A quote that closes right after $DIR, as
+ * in "$DIR"/include/B, leaves the path to the rest of the word; 0.6.0
+ * never writes that form, and reading the path up to the word's end
+ * gives it exactly the meaning bash gives it, so what it names is
+ * checked (and repaired) like the quoted form.
+ */
+static void dq_close(struct splitter *s)
+{
+	if (s->dir_open && !s->tail_to_word_end && s->tail.len == 0)
+		s->tail_to_word_end = true;
+	else if (!s->tail_to_word_end)
+		close_tail(s);
 }
 
 static void add_byte(struct splitter *s, char c)
@@ -184,6 +203,7 @@ static void end_word(struct splitter *s)
 {
 	if (!s->cur)
 		return;
+	close_tail(s);
 	flush_literal(s);
 	s->cur = NULL;
 }
@@ -229,7 +249,7 @@ static int double_quoted(struct splitter *s)
 
 		if (c == '"') {
 			s->pos++;
-			close_tail(s);
+			dq_close(s);
 			return 0;
 		}
 		if (c == '`')

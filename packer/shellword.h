@@ -17,8 +17,9 @@ struct sw_seg {
 	bool dir;
 	char *text;            /* literal bytes (dir: NULL) */
 	size_t len;
-	/* dir: the rest of the double-quoted string after "$DIR", e.g.
-	 * "/include/layers.json": the path the reference names */
+	/* dir: the path the reference names: the rest of the double-quoted
+	 * string after "$DIR", e.g. "/include/layers.json"; when that is
+	 * empty, the rest of the word ("$DIR"/include/x.cfg) */
 	char *tail;
 	size_t offset;         /* of the '$' in the parsed text, for messages */
 };

@@ -9,6 +9,7 @@
 #include "macros.h"
 #include "pathnames.h"
 #include "pathsearch.h"
+#include "sigcleanup.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -55,10 +56,14 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* kept by remove_dir_but(): the directory itself and this file in it */
+static const char *rm_keep;
+
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
-	(void)ftw;
+	if (rm_keep && (ftw->level == 0 || !strcmp(path, rm_keep)))
+		return 0;
 	if (flag == FTW_DP ? rmdir(path) : unlink(path))
 		fprintf(stderr, PROG ": warning: cannot remove %s: %s\n", path, strerror(errno));
 	return 0;
@@ -68,6 +73,14 @@ static void remove_dir(const char *dir)
 {
 	if (dir[0])
 		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+/* Empty @dir but for @keep, a file directly in it. */
+static void remove_dir_but(const char *dir, const char *keep)
+{
+	rm_keep = keep;
+	remove_dir(dir);
+	rm_keep = NULL;
 }
 
 static int resolve_exe(struct export_run *x)
@@ -172,10 +185,7 @@ static int run_exporter(struct export_run *x, unsigned timeout_s)
 	sigset_t mask, old;
 	int pipefd[2], sig_fd;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
+	sigcleanup_signals(&mask);
 	sigaddset(&mask, SIGCHLD);
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return error_set_errno(-errno, "cannot create a pipe");
@@ -201,9 +211,7 @@ static int run_exporter(struct export_run *x, unsigned timeout_s)
 	if (x->signal) {
 		/* leave nothing behind, then die of the signal as asked */
 		remove_dir(x->dir);
-		signal(x->signal, SIG_DFL);
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		raise(x->signal);
+		sigcleanup_die(x->signal);
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return 0;
@@ -280,7 +288,7 @@ int convert_test_binary(const char *bin, const char *name, unsigned timeout_s,
 	const char *tmp = getenv("TMPDIR");
 	_cleanup_free_ char *runfile = NULL, *display = NULL;
 	struct convert_opts co = *o;
-	int r;
+	int dir_slot = -1, runfile_slot = -1, r;
 
 	if ((r = resolve_exe(&x)) < 0)
 		goto out;
@@ -299,6 +307,16 @@ int convert_test_binary(const char *bin, const char *name, unsigned timeout_s,
 	}
 	if ((r = run_exporter(&x, timeout_s)) < 0 || (r = check_outcome(&x, timeout_s, &runfile)) < 0)
 		goto out;
+	/*
+	 * The conversion packs for a while, with the signals no longer blocked
+	 * for the supervision: a stop signal meanwhile must still leave no
+	 * directory behind.  A handler can only unlink and rmdir, so what else
+	 * the binary wrote goes first.
+	 */
+	remove_dir_but(x.dir, runfile);
+	if ((dir_slot = r = sigcleanup_add(x.dir, true)) < 0 ||
+	    (runfile_slot = r = sigcleanup_add(runfile, false)) < 0)
+		goto out;
 	display = xasprintf("%s.run", name);
 	co.display = display;
 	co.expect_name = name;
@@ -308,6 +326,11 @@ int convert_test_binary(const char *bin, const char *name, unsigned timeout_s,
 		error_prefix(r, "converting the %s.run that %s wrote", name, bin);
 out:
 	remove_dir(x.dir);
+	/* after the removal, not before: a signal in between finds nothing to remove */
+	if (runfile_slot >= 0)
+		sigcleanup_forget(runfile_slot);
+	if (dir_slot >= 0)
+		sigcleanup_forget(dir_slot);
 	free(x.exe);
 	strbuf_release(&x.out);
 	return r;

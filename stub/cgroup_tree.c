@@ -15,7 +15,7 @@
  *    glibc's NSS resolver, which a static binary would load from the
  *    host at run time), taking the stub past its 1.5 MiB budget.
  * The tests use libcgroup's walker as an independent check of this one
- * (tests/unit/test_cgroup_tree.c) where the host lets it run.
+ * (tests/hermetic/cgroup-tree.sh with tests/helpers/cgroup-tree-check.c).
  * Paths are opened with O_NOFOLLOW | O_DIRECTORY: no link is followed.
  */
 #include "cgroup_tree.h"

@@ -29,6 +29,31 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/*
+ * The ring: slot i % nslots holds chunk i from its claim by a worker until
+ * the consumer has parsed it (the one it hands libarchive stays held until
+ * the next read).  A worker takes chunk next_claim only while next_claim <
+ * next_consume + nslots and its slot is free; the consumer waits for chunk
+ * next_consume.  Any nslots >= 1 with nworkers >= 1 makes progress: when
+ * the consumer waits it holds no slot, so chunk next_consume is either
+ * claimed (a worker finishes it) or its slot is free and every earlier
+ * chunk is consumed, so an idle worker claims it.  One slot and one worker
+ * run the chunks strictly one after the other.
+ *
+ * Slot buffers are allocated on first use and kept, so the ring costs up
+ * to nslots x (largest clen + largest ulen).  It gets a fixed budget, not
+ * a share per worker, so that the peak RSS limit (16 MiB extracting a 256
+ * MiB payload, issue 6) holds whatever the CPU count: with 2 slots per
+ * worker, 8 workers and zstd's 1 MiB chunks took 31 MiB.  8 MiB is half
+ * the limit: with 8 gzip workers and a full ring (17 slots, 7.9 MiB) the
+ * whole process peaked at 10.1 MiB (docs/PERFORMANCE.md, "Peak RSS").  It
+ * still holds all 18 slots of 8 workers when no 256 KiB gzip chunk
+ * compresses to more than 199 KiB (they are ~90 KiB), and 3-7 slots (as
+ * many workers) for zstd's 1 MiB chunks, which inflate twice as fast.  A
+ * chunk larger than the budget (the spec allows 64 MiB) still gets its
+ * one slot.
+ */
+#define EXTRACT_SLOT_BUDGET ((uint64_t)8 << 20)
 #define SLOTS_PER_WORKER 2
 #define SLOTS_EXTRA 2
 
@@ -168,6 +193,7 @@ static struct slot *next_chunk(struct extract_job *job, int *err)
 {
 	const struct spec *s = &job->rf->spec;
 	struct slot *sl;
+	bool stopped;
 
 	*err = 0;
 	if (job->next_consume >= s->nchunks)
@@ -176,8 +202,9 @@ static struct slot *next_chunk(struct extract_job *job, int *err)
 	pthread_mutex_lock(&job->lock);
 	while (!job->stop && !(sl->state == SLOT_READY && sl->chunk == job->next_consume))
 		pthread_cond_wait(&job->cond, &job->lock);
+	stopped = job->stop;
 	pthread_mutex_unlock(&job->lock);
-	if (job->stop) {
+	if (stopped) {
 		*err = error_set(-ECANCELED, "extraction stopped");
 		return NULL;
 	}
@@ -199,7 +226,11 @@ static struct slot *next_chunk(struct extract_job *job, int *err)
 			return NULL;
 		}
 	}
+	/* under the lock: workers read it there (the release that follows
+	 * wakes the ones waiting for room) */
+	pthread_mutex_lock(&job->lock);
 	job->next_consume++;
+	pthread_mutex_unlock(&job->lock);
 	return sl;
 }
 
@@ -419,6 +450,32 @@ static void *consumer_main(void *arg)
 
 /* ---- the job ---------------------------------------------------------------- */
 
+void extract_ring_size(const struct spec *s, unsigned nthreads, struct extract_ring *ring)
+{
+	uint64_t cmax = 0, umax = 0, fit;
+	size_t nchunks = s->nchunks ? s->nchunks : 1;
+	unsigned nworkers = nthreads ? nthreads : 1;
+	size_t most;
+
+	for (size_t i = 0; i < s->nchunks; i++) {
+		if (s->chunks[i].clen > cmax)
+			cmax = s->chunks[i].clen;
+		if (s->chunks[i].ulen > umax)
+			umax = s->chunks[i].ulen;
+	}
+	if (nworkers > nchunks)
+		nworkers = (unsigned)nchunks;
+	most = (size_t)nworkers * SLOTS_PER_WORKER + SLOTS_EXTRA;
+	/* a validated spec bounds both (SPEC_CHUNK_ULEN_MAX); saturate anyway */
+	if (!add_u64(cmax, umax, &ring->slot_bytes))
+		ring->slot_bytes = UINT64_MAX;
+	fit = ring->slot_bytes ? EXTRACT_SLOT_BUDGET / ring->slot_bytes : most;
+	ring->nslots = fit < 1 ? 1 : fit > most ? most : (size_t)fit;
+	if (ring->nslots > nchunks)
+		ring->nslots = nchunks;
+	ring->nworkers = nworkers > ring->nslots ? (unsigned)ring->nslots : nworkers;
+}
+
 int extract_start(const struct runfile *rf, int dirfd, unsigned nthreads,
 		  struct extract_job **jobp)
 {
@@ -446,10 +503,13 @@ int extract_start(const struct runfile *rf, int dirfd, unsigned nthreads,
 		r = error_set_errno(-errno, "cannot create an eventfd");
 		goto fail;
 	}
-	job->nworkers = nthreads ? nthreads : 1;
-	if (job->nworkers > rf->spec.nchunks)
-		job->nworkers = (unsigned)rf->spec.nchunks;
-	job->nslots = job->nworkers * SLOTS_PER_WORKER + SLOTS_EXTRA;
+	{
+		struct extract_ring ring;
+
+		extract_ring_size(&rf->spec, nthreads, &ring);
+		job->nworkers = ring.nworkers;
+		job->nslots = ring.nslots;
+	}
 	job->slots = xcalloc(job->nslots, sizeof(*job->slots));
 	job->workers = xcalloc(job->nworkers, sizeof(*job->workers));
 	atomic_store(&job->state, EXTRACT_RUNNING);

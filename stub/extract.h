@@ -29,6 +29,29 @@ enum extract_state {
 struct extract_job;
 
 /**
+ * struct extract_ring - the chunks held in memory at once, and their workers.
+ * @nslots:     slots in the ring: chunks read, being inflated or waiting to
+ *              be parsed (each keeps its compressed and its tar bytes)
+ * @nworkers:   inflate threads (never more than @nslots: the rest would wait)
+ * @slot_bytes: bytes one slot's buffers can grow to (the largest chunk's
+ *              compressed size + the largest chunk's tar size)
+ */
+struct extract_ring {
+	size_t nslots;
+	unsigned nworkers;
+	uint64_t slot_bytes;
+};
+
+/**
+ * extract_ring_size() - size the ring extract_start() uses for @s's chunk
+ * table and @nthreads requested workers: as many slots as fit a fixed
+ * memory budget (EXTRACT_SLOT_BUDGET, extract.c), at least 1 and at most
+ * 2 per worker + 2 (more would only read ahead of the parse); no more
+ * slots or workers than chunks.
+ */
+void extract_ring_size(const struct spec *s, unsigned nthreads, struct extract_ring *ring);
+
+/**
  * extract_start() - start extracting @rf's payload into the directory @dirfd.
  * @nthreads: inflate workers (>= 1)
  * Return: 0 or a negative errno; *@job is set on success.

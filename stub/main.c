@@ -12,6 +12,7 @@
 #include "inspect.h"
 #include "parse.h"
 #include "pathnames.h"
+#include "report.h"
 #include "run.h"
 #include "runfile.h"
 #include "spec.h"
@@ -96,8 +97,9 @@ static void usage(const struct runfile *rf)
 	printf("Look before you run (no root needed; one at a time, without the run options):\n"
 	       "  --inspect [--json]       the spec, the command lines, the archive members,\n"
 	       "                           offsets and digests\n"
-	       "  --preflight              every host check as a table; exit 0 if the host can\n"
-	       "                           run the test, 1 if not; runs nothing from the payload\n"
+	       "  --preflight              every host check and the run lock as a table; exit 0\n"
+	       "                           if the host can run the test, 1 if not; runs nothing\n"
+	       "                           from the payload, takes and creates nothing\n"
 	       "  --verify                 check the footer and every digest, run nothing\n"
 	       "  --extract DIR            verify and extract the payload into DIR (new or empty),\n"
 	       "                           run nothing\n"
@@ -226,6 +228,20 @@ static int load_self(struct runfile *rf)
 	return r;
 }
 
+/*
+ * A run ends with its verdict even when the runfile cannot be read (issue
+ * 8: one line for every run, which logs and scripts look for); the error
+ * and hint above it came from load_self().
+ */
+static int unreadable_verdict(bool quiet, int64_t start_ns)
+{
+	struct report rep;
+
+	report_init(&rep, quiet, start_ns);
+	report_set_error(&rep, "load", error_message());
+	return report_verdict(&rep);
+}
+
 int main(int argc, char **argv)
 {
 	int64_t start_ns = monotonic_ns();
@@ -304,8 +320,13 @@ int main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 
-	if (load_self(&rf) < 0)
+	if (load_self(&rf) < 0) {
+		/* --help and the look-before-you-run modes run nothing: their
+		 * error and hint are the whole answer, as for their other errors */
+		if (mode == MODE_RUN && !help)
+			return unreadable_verdict(o.quiet, start_ns);
 		return EXIT_FAILURE;
+	}
 	if (help) {
 		usage(&rf);
 		runfile_close(&rf);

@@ -150,7 +150,14 @@ void report_progress_done(struct report *rep)
 static void phase_times(const struct report *rep)
 {
 	int64_t now = monotonic_ns();
+	bool any = false;
 
+	for (int p = 0; p < PHASE_COUNT; p++)
+		any |= rep->begin[p] != 0;
+	/* a run that stopped before its checks (its runfile is unreadable)
+	 * has no phase to time: a lone "total" would only add a line */
+	if (!any)
+		return;
 	fprintf(stderr, "%s: phases:", program_invocation_short_name);
 	for (int p = 0; p < PHASE_COUNT; p++) {
 		if (!rep->begin[p])

@@ -62,9 +62,10 @@ void report_progress(struct report *rep, const struct extract_job *job);
 void report_progress_done(struct report *rep);
 
 /**
- * report_verdict() - print "PASS", "FAIL (...)" or "ERROR (stage: why)" and
- * the phase times.  Return: the exit status (0, the test's status, 128+N
- * for a signal, 1 for any error).
+ * report_verdict() - print the phase times (unless quiet; none when no
+ * phase began) and "PASS", "FAIL (...)" or "ERROR (stage: why)".
+ * Return: the exit status (0, the test's status, 128+N for a signal, 1
+ * for any error).
  */
 int report_verdict(struct report *rep);
 

@@ -427,6 +427,27 @@ int run_test(const struct runfile *rf, const struct run_options *o, int64_t star
 	return report_verdict(&r.rep);
 }
 
+/*
+ * The run lock's row: what run_lock_acquire() would meet, found without
+ * taking the lock or creating its file.  Built here, next to the run that
+ * takes the lock, from workdir.c's probe: the lock is the run's, not a
+ * property of the host that checks.c reads.
+ */
+static bool check_run_lock(struct check_report *rep)
+{
+	struct check_row row = { .check = "run lock" };
+
+	snprintf(row.need, sizeof(row.need), "not held, writable");
+	row.ok = run_lock_probe(row.host, sizeof(row.host)) == 0;
+	if (!row.ok) {
+		snprintf(row.error, sizeof(row.error), "%s", error_message());
+		snprintf(row.hint, sizeof(row.hint), "%s", error_hint_message());
+	}
+	if (rep->n < CHECK_ROWS_MAX)
+		rep->row[rep->n++] = row;
+	return row.ok;
+}
+
 int run_preflight(const struct runfile *rf)
 {
 	const struct spec *s = &rf->spec;
@@ -450,6 +471,7 @@ int run_preflight(const struct runfile *rf)
 	}
 	topology_release(&topo);
 	ok &= checks_tmpdir(&rep, workdir_parent(), spec_payload_ulen(s));
+	ok &= check_run_lock(&rep);
 	checks_print_table(&rep);
 	if (!ok) {
 		printf("\nthis host cannot run %s\n", s->test_name);

@@ -159,23 +159,126 @@ int workdir_remove_stale(const char *parent)
 	return removed;
 }
 
+/*
+ * Who F_GETLK says holds the lock.  It gives 0 for a holder outside our
+ * pid namespace (we run in a container that shares /run with the host or
+ * another container), and -1 for an open file description lock or none:
+ * "pid 0" sent operators looking for a process that does not exist.
+ */
+static void describe_holder(pid_t pid, char *buf, size_t size)
+{
+	if (pid > 0)
+		snprintf(buf, size, "pid %ld", (long)pid);
+	else if (pid == 0)
+		snprintf(buf, size, "a process in another pid namespace");
+	else
+		snprintf(buf, size, "a process the kernel did not name");
+}
+
 static int lock_busy(pid_t holder)
 {
-	error_set(-EBUSY, "another runfile is running on this host (pid %ld holds %s)",
-		  (long)holder, PATH_RUN_LOCK);
+	char who[64];
+
+	describe_holder(holder, who, sizeof(who));
+	error_set(-EBUSY, "another runfile is running on this host (%s holds %s)", who,
+		  PATH_RUN_LOCK);
 	error_hint("runs share /sys/fs/cgroup/ktstr and sched_ext: wait for it to finish");
 	return -EBUSY;
 }
 
-int run_lock_check(void)
+/* a run could not open or create the lock: the same hints for the run and --preflight */
+static int lock_unusable(int err)
+{
+	if (err == -EACCES || err == -EPERM)
+		error_hint("run it as root: a run creates and locks %s (one runfile at a time)",
+			   PATH_RUN_LOCK);
+	else if (err == -EROFS || err == -ENOENT || err == -ENOTDIR)
+		error_hint("a run creates and locks %s (one runfile at a time): %s must be a "
+			   "writable directory", PATH_RUN_LOCK, PATH_RUN_DIR);
+	else if (err == -ELOOP)
+		error_hint("remove the symbolic link %s: a run never locks through one",
+			   PATH_RUN_LOCK);
+	return err;
+}
+
+/* "PATH: why" for the --preflight table, in the words of the temp dir row */
+static void describe_unusable(char *host, size_t size, const char *path, int err,
+			      const char *eacces)
+{
+	snprintf(host, size, "%s: %s", path, err == -EROFS ? "read-only mount" :
+		 err == -EACCES ? eacces : strerror(-err));
+}
+
+int run_lock_probe(char *host, size_t size)
 {
 	struct flock who = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-	_cleanup_close_ int fd = open(PATH_RUN_LOCK, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO planted there must not hang us in open() */
+	_cleanup_close_ int fd = open(PATH_RUN_LOCK, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+				      O_CLOEXEC);
+	struct stat st;
+	int err;
 
-	/* no file or no access: nobody runs, or the checks will say why not */
-	if (fd < 0 || fcntl(fd, F_GETLK, &who) < 0 || who.l_type == F_UNLCK)
+	if (fd < 0 && errno == ENOENT) {
+		/* the run would create it: only the directory can stop it */
+		if (faccessat(AT_FDCWD, PATH_RUN_DIR, W_OK | X_OK, AT_EACCESS) < 0) {
+			err = -errno;
+			describe_unusable(host, size, PATH_RUN_DIR, err, "not writable by this user");
+			return lock_unusable(error_set_errno(err, "cannot create the run lock %s",
+							     PATH_RUN_LOCK));
+		}
+		snprintf(host, size, "free (%s writable, no lock file yet)", PATH_RUN_DIR);
 		return 0;
-	return lock_busy(who.l_pid);
+	}
+	if (fd < 0) {
+		err = -errno;
+		describe_unusable(host, size, PATH_RUN_LOCK, err, "no access for this user");
+		return lock_unusable(error_set_errno(err, "cannot open the run lock %s",
+						     PATH_RUN_LOCK));
+	}
+	/* F_GETLK takes nothing, and needs no write access to the file */
+	if (fcntl(fd, F_GETLK, &who) < 0) {
+		err = -errno;
+		snprintf(host, size, "cannot test the lock: %s", strerror(-err));
+		return error_set_errno(err, "cannot test the run lock %s", PATH_RUN_LOCK);
+	}
+	if (who.l_type != F_UNLCK) {
+		char pid[64];
+
+		describe_holder(who.l_pid, pid, sizeof(pid));
+		snprintf(host, size, "held by %s", pid);
+		return lock_busy(who.l_pid);
+	}
+	/* what run_lock_acquire() refuses after its open(O_RDWR) */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+		snprintf(host, size, "%s: not a regular file owned by uid %u", PATH_RUN_LOCK,
+			 (unsigned)geteuid());
+		error_set(-EPERM, "the run lock %s is not a regular file owned by uid %u",
+			  PATH_RUN_LOCK, (unsigned)geteuid());
+		error_hint("remove %s: no runfile holds it", PATH_RUN_LOCK);
+		return -EPERM;
+	}
+	if (faccessat(AT_FDCWD, PATH_RUN_LOCK, W_OK, AT_EACCESS) < 0) {
+		err = -errno;
+		describe_unusable(host, size, PATH_RUN_LOCK, err, "not writable by this user");
+		return lock_unusable(error_set_errno(err, "cannot open the run lock %s",
+						     PATH_RUN_LOCK));
+	}
+	snprintf(host, size, "free");
+	return 0;
+}
+
+int run_lock_check(void)
+{
+	char host[256];
+	int r = run_lock_probe(host, sizeof(host));
+
+	/* a lock the run cannot take is run_lock_acquire()'s to report, after
+	 * the host checks: here only a busy one, whose runfile's scheduler
+	 * and cgroups would make those checks fail less precisely */
+	if (r == -EBUSY)
+		return r;
+	error_clear();
+	return 0;
 }
 
 int run_lock_acquire(void)
@@ -187,7 +290,8 @@ int run_lock_acquire(void)
 
 	fd = open(PATH_RUN_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return error_set_errno(-errno, "cannot open the run lock %s", PATH_RUN_LOCK);
+		return lock_unusable(error_set_errno(-errno, "cannot open the run lock %s",
+						     PATH_RUN_LOCK));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
 		close(fd);
 		return error_set(-EPERM, "the run lock %s is not a regular file owned by uid %u",
@@ -199,8 +303,9 @@ int run_lock_acquire(void)
 		if (err == EACCES || err == EAGAIN) {
 			struct flock who = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 
-			if (fcntl(fd, F_GETLK, &who) < 0)
-				who.l_pid = 0;
+			/* the holder may have gone in between: no pid to name then */
+			if (fcntl(fd, F_GETLK, &who) < 0 || who.l_type == F_UNLCK)
+				who.l_pid = -1;
 			close(fd);
 			return lock_busy(who.l_pid);
 		}

@@ -48,11 +48,23 @@ int workdir_remove_stale(const char *parent);
 int run_lock_acquire(void);
 
 /**
- * run_lock_check() - -EBUSY (message naming the holder's pid) when another
+ * run_lock_check() - -EBUSY (message naming the holder) when another
  * runfile holds the run lock, else 0; takes nothing.  Run before the host
  * checks: a running runfile's scheduler and cgroups would otherwise make
  * them fail with a less precise message.
  */
 int run_lock_check(void);
+
+/**
+ * run_lock_probe() - would run_lock_acquire() succeed now?  For
+ * --preflight: takes no lock and creates nothing (F_GETLK on the existing
+ * file, else whether its directory is writable).
+ * @host: receives what was found, for the HOST column ("free", "held by
+ *        pid N", "/run: read-only mount")
+ * Return: 0 when a run could take the lock; -EBUSY, with the message a run
+ * prints, when another process holds it; another negative errno, with
+ * message and hint, when a run could not open or create it.
+ */
+int run_lock_probe(char *host, size_t size);
 
 #endif

@@ -186,16 +186,17 @@ case_hostile_args() {
 
 case_shell_forms() {
     # bash is the judge of how these split: backslash escapes, quotes glued
-    # together, escapes inside double quotes, ${DIR}, a line continuation
+    # together, escapes inside double quotes, ${DIR}, the quote closed
+    # before the path ("$DIR"/include/B), a line continuation
     sconf expect_sched=fake
     sched_conf attach_delay_ms=10 enabling_ms=0
     LAUNCH='"$DIR/scheduler" a\ b "x\"y\$z\\w\q" "${DIR}/include/sched.cfg" --c=\
-d '"'e'"'"f"g \'"'"' "" &' \
+d '"'e'"'"f"g \'"'"' "" "$DIR"/include/sched.cfg &' \
         pair --name conv_test --scheduler "$SCHED_PROBE" --config-file "$T/sched.cfg"
     both
     same rc sched.argv test.argv probe.list probe.3
     expect_argv_is native.sched.argv "<DIR>/scheduler" "a b" 'x"y$z\w\q' \
-        "<DIR>/include/sched.cfg" --c=d efg "'" ""
+        "<DIR>/include/sched.cfg" --c=d efg "'" "" "<DIR>/include/sched.cfg"
 }
 
 case_cgroup_parent() {

@@ -49,6 +49,9 @@ EOF
         [ "$(wc -l < "$T/members")" = 5 ] || fail "archive members: $(tr '\n' ';' < "$T/members")"
 }
 
+# the scheduler argv of full_fixture, as --inspect --json shows it
+FULL_ARGS='  "scheduler_args": [[{"literal": "--config"}], [{"dir": true}, {"literal": "/include/sched.cfg"}], [{"literal": "--layers="}, {"dir": true}, {"literal": "/include/layers.json"}], [{"literal": "--strict"}], [{"literal": "--cell-parent-cgroup"}], [{"literal": "/ktstr-cells"}], [{"literal": "with space"}], [{"literal": "it'"'"'s"}], [{"literal": "$HOME"}], [{"literal": "back\\slash"}], [], [{"literal": "na\u00efve \u2713"}], [{"literal": "two\nlines"}], [{"literal": "--slice-us=20:x+y"}]],'
+
 case_full_mapping() {
     local launch m
     full_fixture "$T/f.run"
@@ -69,7 +72,7 @@ case_full_mapping() {
     expect_json "$T/o/new.run" watchdog_secs '  "watchdog_secs": 11,'
     expect_json "$T/o/new.run" attach_timeout_secs '  "attach_timeout_secs": 10,'
     expect_json "$T/o/new.run" cgroup_parent '  "cgroup_parent": "/ktstr-cells",'
-    expect_json "$T/o/new.run" scheduler_args '  "scheduler_args": [[{"literal": "--config"}], [{"dir": true}, {"literal": "/include/sched.cfg"}], [{"literal": "--layers="}, {"dir": true}, {"literal": "/include/layers.json"}], [{"literal": "--strict"}], [{"literal": "--cell-parent-cgroup"}], [{"literal": "/ktstr-cells"}], [{"literal": "with space"}], [{"literal": "it'"'"'s"}], [{"literal": "$HOME"}], [{"literal": "back\\slash"}], [], [{"literal": "na\u00efve \u2713"}], [{"literal": "two\nlines"}], [{"literal": "--slice-us=20:x+y"}]],'
+    expect_json "$T/o/new.run" scheduler_args "$FULL_ARGS"
     # members byte for byte: what bash's own extraction gives, the inline
     # config under the name its argument uses
     m=$(marker_line "$T/f.run")
@@ -119,6 +122,27 @@ case_launch_variants() {
     expect_json "$T/o/new.run" scheduler_args '  "scheduler_args": [[{"literal": "--config"}], [{"dir": true}, {"literal": "/include/sched.cfg"}], [{"literal": "x"}]],'
 }
 
+case_dir_quote_closed_early() {
+    # "$DIR"/include/B (the quote closed before the path, a hand edit) means
+    # what "$DIR/include/B" means to bash: the same argv, the same
+    # include check, the same inline-config repair
+    local launch
+    full_fixture "$T/f.run"
+    sed -e 's#"\$DIR/include/sched\.cfg"#"$DIR"/include/sched.cfg#' \
+        -e 's#"\$DIR/include/layers\.json"#"${DIR}"/include/layers.json#' "$T/f.run" > "$T/q.run"
+    grep -qF -- '--config "$DIR"/include/sched.cfg --layers="${DIR}"/include/layers.json --strict' \
+        "$T/q.run" || fail "the launch line was not rewritten" || return 1
+    convert "$T/q.run"
+    [ "$RC" = 0 ] || fail "conversion failed" || return 1
+    launch=$(line_of "$T/q.run" '^"\$DIR/scheduler" ')
+    grep -qF "q.run:$launch: repaired the inline scheduler config" "$ERR" &&
+        grep -qF "it is packed as include/layers.json" "$ERR" || fail "no repair for \"\${DIR}\"/include/B"
+    expect_json "$T/o/new.run" scheduler_args "$FULL_ARGS"
+    mkdir "$T/new"
+    "$T/o/new.run" --extract "$T/new" > /dev/null
+    cmp -s "$T/layers.json" "$T/new/include/layers.json" || fail "the inline config is not where the arg points"
+}
+
 case_big_members() {
     # a runner large enough for many inflate windows and tar blocks
     { cat "$SAMPLE_TEST"; head -c 3000000 /dev/urandom; } > "$T/big-ktstr"
@@ -159,6 +183,27 @@ case_stub_choice() {
     [ -z "$(ls -A "$T/o")" ] || fail "files left: $(ls -A "$T/o")"
 }
 
+case_foreign_runner_stub() {
+    # an aarch64 test in a bash runfile gets the aarch64 stub, as a packed
+    # aarch64 runner does (in a build with that stub: configure
+    # --enable-stubs=x86_64,aarch64, which also builds the aarch64 sample)
+    local a64=$KTSTR_HELPERS/aarch64/sample-test
+    if ! grep -q 'stubs:.*aarch64' <<< "$("$KTSTR_PACK" --version)" || [ ! -x "$a64" ] ||
+        [ "$(uname -m)" != x86_64 ]; then
+        echo "    (no aarch64 stub or sample in this build: case skipped)"
+        return 0
+    fi
+    "$MKBASHRUN" -o "$T/a.run" --name conv_test --runner "$a64"
+    convert "$T/a.run"
+    [ "$RC" = 0 ] || fail "conversion of an aarch64 test failed: $(cat "$ERR")" || return 1
+    expect_json "$T/o/new.run" stub_arch '  "stub_arch": "aarch64",'
+    # and --arch cannot force the native stub onto it
+    rm -f "$T/o/new.run"
+    convert "$T/a.run" --arch x86_64
+    [ "$RC" = 1 ] && grep -qF "aarch64" "$ERR" || fail "--arch x86_64 was taken for an aarch64 test"
+    [ -z "$(ls -A "$T/o")" ] || fail "files left: $(ls -A "$T/o")"
+}
+
 case_default_output() {
     fixture "$T/o/orig.bash" --name my_test
     (cd "$T/o" && "$KTSTR_PACK" --from-run orig.bash) 2> "$T/err" || fail "conversion failed"
@@ -190,8 +235,11 @@ case_codec_and_usage() {
     convert "$T/e.run" conv_test
     [ "$RC" = 1 ] && grep -qF -- "--from-run takes no NAME" "$ERR" || fail "NAME accepted"
     [ -z "$(ls -A "$T/o")" ] || fail "files left: $(ls -A "$T/o")"
-    "$KTSTR_PACK" --help | grep -qF -- "--from-run OLD.run" || fail "--help lacks --from-run"
-    "$KTSTR_PACK" --help | grep -qF -- "--test-binary BIN" || fail "--help lacks --test-binary"
+    # not `--help | grep -q`: grep may exit before the last write (SIGPIPE)
+    local help
+    help=$("$KTSTR_PACK" --help)
+    grep -qF -- "--from-run OLD.run" <<< "$help" || fail "--help lacks --from-run"
+    grep -qF -- "--test-binary BIN" <<< "$help" || fail "--help lacks --test-binary"
 }
 
 cv_case fixture-format case_fixture_format
@@ -199,8 +247,10 @@ cv_case full-mapping case_full_mapping
 cv_case eevdf case_eevdf
 cv_case scheduler-without-args case_no_args
 cv_case launch-variants case_launch_variants
+cv_case dir-quote-closed-early case_dir_quote_closed_early
 cv_case big-members case_big_members
 cv_case stub-choice case_stub_choice
+cv_case foreign-runner-stub case_foreign_runner_stub
 cv_case default-output case_default_output
 cv_case codec-and-usage case_codec_and_usage
 finish

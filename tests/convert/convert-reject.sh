@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # convert-reject.sh - what ktstr-pack --from-run cannot map exactly stops
 # it: exit 1, "FILE:LINE: reason" naming the line, and no output file.
-# Each case damages a good 0.6.0 fixture in one way.
+# Each case damages a good 0.6.0 fixture in one way, or builds a hostile
+# archive (links, devices, lying sizes, gzip bombs) with mkbashrun.
 set -eu
 . "$(dirname "$0")/lib.sh"
 cv_setup
@@ -45,6 +46,31 @@ case_variable_twice() {
     damaged '/^NEED_LLCS=/a NEED_LLCS=2'
     expect_refused bad.run "$(( $(line_of "$T/good.run" '^NEED_LLCS=') + 1 ))" \
         "NEED_LLCS is set twice (first on line $(line_of "$T/good.run" '^NEED_LLCS='))"
+}
+
+case_frozen_variable_reassigned() {
+    local nl
+    nl=$(line_of "$T/good.run" '^NEED_LLCS=')
+    # bash would check the host against 8 LLCs; the frozen block says 1
+    damaged '/^QUIET=0$/a NEED_LLCS=8'
+    expect_refused bad.run "$(( $(line_of "$T/good.run" '^QUIET=0$') + 1 ))" \
+        "NEED_LLCS is assigned outside the frozen test specification (line $nl): bash would use the new value, the conversion keeps the frozen one"
+    # indented, appended to, far from the block
+    damaged '/^RUN_ARGS=(/i\    TEST_DURATION_SECS+=0'
+    expect_refused bad.run "$(line_of "$T/good.run" '^RUN_ARGS=(')" \
+        "TEST_DURATION_SECS is assigned outside the frozen test specification (line $(line_of "$T/good.run" '^TEST_DURATION_SECS='))"
+    # other forms that can change a value; reads ($NAME, ${NAME}) stay fine
+    damaged '/^QUIET=0$/a export TEST_WATCHDOG_SECS=99'
+    expect_refused bad.run "$(( $(line_of "$T/good.run" '^QUIET=0$') + 1 ))" \
+        "TEST_WATCHDOG_SECS is assigned outside the frozen test specification"
+    damaged '/^QUIET=0$/a unset KTSTR_SCHED_NAME'
+    expect_refused bad.run "$(( $(line_of "$T/good.run" '^QUIET=0$') + 1 ))" \
+        "KTSTR_SCHED_NAME is named other than as \$KTSTR_SCHED_NAME outside the frozen test specification"
+    damaged '/^QUIET=0$/a : "${NEED_NUMA_NODES:=4}" "${NEED_LLCS}"'
+    expect_refused bad.run "$(( $(line_of "$T/good.run" '^QUIET=0$') + 1 ))" \
+        "NEED_NUMA_NODES is named other than as \$NEED_NUMA_NODES outside the frozen test specification"
+    damaged '/^QUIET=0$/a echo "$NEED_LLCS ${KTSTR_TEST_NAME}"'
+    [ "$RC" = 0 ] || fail "reading the frozen variables was refused"
 }
 
 case_bad_quoting() {
@@ -105,6 +131,19 @@ case_launch_names_missing_file() {
     launch_is '"$DIR/scheduler" --log="$DIR/logs/x" &'
     expect_refused bad.run "$(launch_line)" \
         "a scheduler argument names \$DIR/logs/x, which is not in the archive"
+}
+
+case_dir_quote_closed_early() {
+    # "$DIR"/include/B names what "$DIR/include/B" names: checked the same
+    launch_is '"$DIR/scheduler" --config "$DIR"/include/nope.cfg x &'
+    expect_refused bad.run "$(launch_line)" \
+        "a scheduler argument names \$DIR/include/nope.cfg, which is not in the archive"
+    launch_is '"$DIR/scheduler" --config "${DIR}"/include/a/sched.cfg x &'
+    expect_refused bad.run "$(launch_line)" \
+        "a scheduler argument names \$DIR/include/a/sched.cfg, which the flat include/ layout cannot hold"
+    launch_is '"$DIR/scheduler" --config "$DIR""/include/"'"'nope.cfg'"' x &'
+    expect_refused bad.run "$(launch_line)" \
+        "a scheduler argument names \$DIR/include/nope.cfg, which is not in the archive"
 }
 
 case_second_launch() {
@@ -174,6 +213,141 @@ case_member_outside_layout() {
     l=$(sed -n 's/.*bad\.run:\([0-9]*\): archive member .etc\/passwd. is outside.*/\1/p' "$ERR")
     [ -n "$l" ] && [ "$l" -gt "$(( $(marker_line "$T/bad.run") + 1 ))" ] &&
         [ "$l" -le "$(wc -l < "$T/bad.run")" ] || fail "line '$l' is not inside the archive text"
+}
+
+# ---- hostile tar members (docs/SECURITY.md): refused at their header ---------
+# behind a tiny runner, each header is encoded on the archive's first line
+hostile() {
+    local text=$1; shift
+    tiny_fixture "$@"
+    expect_refused bad.run "$(( $(marker_line "$T/bad.run") + 1 ))" "$text"
+}
+
+case_tar_absolute_path() {
+    hostile "archive member '/etc/cron.d/evil' is outside the layout" \
+        --extra-member "/etc/cron.d/evil=$T/sched.cfg"
+    hostile "archive member '/ktstr' is outside the layout" --extra-member "/ktstr=$T/sched.cfg"
+}
+
+case_tar_hardlink_to_passwd() {
+    hostile "archive member include/passwd is a hard link; the layout holds regular files only" \
+        --extra-hardlink include/passwd=/etc/passwd
+}
+
+case_tar_hardlink_to_member() {
+    hostile "archive member include/again is a hard link; the layout holds regular files only" \
+        --extra-hardlink include/again=ktstr
+}
+
+case_tar_char_device() {
+    hostile "archive member include/null is a character device; the layout holds regular files only" \
+        --extra-node include/null=c
+}
+
+case_tar_block_device() {
+    hostile "archive member include/sda is a block device; the layout holds regular files only" \
+        --extra-node include/sda=b
+}
+
+case_tar_fifo() {
+    hostile "archive member include/fifo is a FIFO; the layout holds regular files only" \
+        --extra-node include/fifo=p
+}
+
+case_tar_symlink_to_parent() {
+    hostile "archive member include/up is a symbolic link; the layout holds regular files only" \
+        --extra-symlink include/up=..
+}
+
+case_tar_member_too_large() {
+    # a header that claims 64 GiB + 1 (base-256 size field) over 4 bytes
+    hostile "archive member include/big declares 68719476737 bytes, more than the 68719476736 a member may hold" \
+        --extra-member "include/big=$T/sched.cfg" --declare-size include/big=68719476737
+}
+
+# ---- gzip bombs ------------------------------------------------------------------
+# The packer holds the members in memory (not the tar stream): a bomb must be
+# refused before it is inflated.  Under a 512 MiB address-space limit an
+# implementation that inflates first dies of "out of memory" instead.
+LIMIT_KIB=524288
+can_limit() { ( ulimit -v $LIMIT_KIB && exec "$KTSTR_PACK" --help ) > /dev/null 2>&1; }
+
+# convert_limited IN: convert, under the limit when this build can run under
+# one (an ASan build reserves terabytes of address space: then without)
+convert_limited() {
+    ERR=$T/err
+    set +e
+    if can_limit; then
+        ( ulimit -v $LIMIT_KIB && exec "$KTSTR_PACK" --from-run "$1" -o "$T/o/new.run" ) \
+            > "$T/out" 2> "$ERR"
+    else
+        "$KTSTR_PACK" --from-run "$1" -o "$T/o/new.run" > "$T/out" 2> "$ERR"
+    fi
+    RC=$?
+    set -e
+}
+
+case_gzip_bomb_member() {
+    # an honest header over 2 GiB of zeros: 2 MiB of gzip, refused at the header
+    can_limit || { echo "    (this build cannot run under ulimit -v, ASan?: skipped)"; return 0; }
+    printf '\177ELF' > "$T/tiny"
+    "$MKBASHRUN" -o "$T/bad.run" --name conv_test --runner "$T/tiny" \
+        --zeros-member include/bomb=2147483648
+    [ "$(wc -c < "$T/bad.run")" -lt 4000000 ] || fail "the bomb is not small"
+    convert_limited "$T/bad.run"
+    expect_refused bad.run "$(( $(marker_line "$T/bad.run") + 1 ))" \
+        "archive member include/bomb declares 2147483648 bytes; with the 4 declared before it, that is more than the" || return 1
+    grep -qF "bytes this conversion can hold in memory (3/4 of the room left under the address-space limit, ulimit -v)" "$ERR" ||
+        fail "the message does not say what limits it"
+    grep -qF "hint: the members are held in memory until the new runfile is written: free memory or raise the limit" "$ERR" ||
+        fail "no hint"
+}
+
+case_gzip_bomb_after_tar() {
+    # 2 GiB of zeros after the tar's end blocks, inside the gzip stream
+    local l n
+    printf '\177ELF' > "$T/tiny"
+    "$MKBASHRUN" -o "$T/bad.run" --name conv_test --runner "$T/tiny" --trailing-zeros 2147483648
+    convert_limited "$T/bad.run"
+    [ "$RC" = 1 ] || fail "exit status $RC, expected 1" || return 1
+    grep -qE "bad\.run:[0-9]+: the archive inflates past [0-9]+ bytes, more than the [0-9]+ its tar headers account for \(4 bytes of members and their tar structure\): a decompression bomb" "$ERR" ||
+        fail "not refused as a bomb" || return 1
+    # stopped within a window of the allowance (1 MiB of tar structure + 8 KiB a header)
+    n=$(sed -n 's/.*inflates past \([0-9]*\) bytes.*/\1/p' "$ERR")
+    [ "$n" -le $(( (1 << 20) + 3 * 8192 + 65536 )) ] || fail "inflated $n bytes before stopping"
+    l=$(sed -n 's/.*bad\.run:\([0-9]*\): the archive inflates.*/\1/p' "$ERR")
+    [ "$l" -gt "$(marker_line "$T/bad.run")" ] && [ "$l" -le "$(wc -l < "$T/bad.run")" ] ||
+        fail "line $l is not inside the archive text"
+    [ -z "$(ls -A "$T/o")" ] || fail "files left in the output dir: $(ls -A "$T/o")"
+}
+
+# ---- it never runs the input (issue 5) --------------------------------------------
+case_never_runs_input() {
+    local stamp=$T/ran
+    good
+    # a line that leaves a trace as soon as bash runs the script
+    STAMP=$stamp awk '{ print } /^set -euo pipefail$/ { print ": > \"" ENVIRON["STAMP"] "\"" }' \
+        "$T/good.run" > "$T/traced.run"
+    chmod 755 "$T/traced.run"
+    # the probe works: bash leaves the trace (and --help stops before any check)
+    bash "$T/traced.run" --help > /dev/null 2>&1 || true
+    [ -e "$stamp" ] || fail "the probe line leaves no trace when bash runs the file" || return 1
+    rm -f "$stamp"
+    convert "$T/traced.run"
+    [ "$RC" = 0 ] || fail "the conversion of a file with an extra script line failed" || return 1
+    [ ! -e "$stamp" ] || fail "the conversion ran the input"
+    rm -f "$T/o/new.run"
+    # commands where the conversion reads values: refused, never run
+    launch_is "\"\$DIR/scheduler\" \"\$(: > $stamp)\" &"
+    expect_refused bad.run "$(launch_line)" "column 19: '\$' in double quotes expands something other than \$DIR"
+    [ ! -e "$stamp" ] || fail "the launch line was run"
+    launch_is "\"\$DIR/scheduler\" \`: > $stamp\` &"
+    expect_refused bad.run "$(launch_line)" "column 18: unquoted '\`' is shell syntax"
+    [ ! -e "$stamp" ] || fail "the launch line was run"
+    damaged "s#^KTSTR_GIT_HASH=.*#KTSTR_GIT_HASH=\$(: > $stamp)#"
+    expect_refused bad.run "$(line_of "$T/good.run" '^KTSTR_GIT_HASH=')" \
+        "KTSTR_GIT_HASH: unquoted '\$' in the value"
+    [ ! -e "$stamp" ] || fail "a frozen value was run"
 }
 
 case_bad_base64() {
@@ -284,14 +458,27 @@ case_existing_output_kept() {
 cv_case unknown-variable case_unknown_variable
 cv_case missing-variable case_missing_variable
 cv_case variable-twice case_variable_twice
+cv_case frozen-variable-reassigned case_frozen_variable_reassigned
 cv_case bad-quoting case_bad_quoting
 cv_case unmappable-values case_unmappable_values
 cv_case launch-syntax case_launch_syntax
 cv_case launch-names-missing-file case_launch_names_missing_file
+cv_case dir-quote-closed-early case_dir_quote_closed_early
 cv_case second-launch-line case_second_launch
 cv_case test-invocation-edited case_test_invocation_edited
 cv_case scheduler-mismatch case_scheduler_mismatch
 cv_case member-outside-layout case_member_outside_layout
+cv_case tar-absolute-path case_tar_absolute_path
+cv_case tar-hardlink-to-passwd case_tar_hardlink_to_passwd
+cv_case tar-hardlink-to-member case_tar_hardlink_to_member
+cv_case tar-char-device case_tar_char_device
+cv_case tar-block-device case_tar_block_device
+cv_case tar-fifo case_tar_fifo
+cv_case tar-symlink-to-parent case_tar_symlink_to_parent
+cv_case tar-member-too-large case_tar_member_too_large
+cv_case gzip-bomb-member case_gzip_bomb_member
+cv_case gzip-bomb-after-tar case_gzip_bomb_after_tar
+cv_case never-runs-the-input case_never_runs_input
 cv_case bad-base64 case_bad_base64
 cv_case data-after-gzip case_data_after_gzip
 cv_case truncated-archive case_truncated_archive

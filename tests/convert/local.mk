@@ -6,9 +6,9 @@
 
 check_PROGRAMS += tests/helpers/mkbashrun tests/helpers/sched-probe
 tests_helpers_mkbashrun_SOURCES = tests/helpers/mkbashrun.c tests/helpers/mkbashrun.h \
-	tests/helpers/mkbashrun-script.c
-tests_helpers_mkbashrun_CFLAGS = -std=gnu11 $(KTSTR_CFLAGS_WARN) $(LIBARCHIVE_CFLAGS)
-tests_helpers_mkbashrun_LDADD = $(LIBARCHIVE_LIBS)
+	tests/helpers/mkbashrun-script.c tests/helpers/mkbashrun-tar.c
+tests_helpers_mkbashrun_CFLAGS = -std=gnu11 $(KTSTR_CFLAGS_WARN) $(LIBARCHIVE_CFLAGS) $(ZLIB_CFLAGS)
+tests_helpers_mkbashrun_LDADD = $(LIBARCHIVE_LIBS) $(ZLIB_LIBS)
 # a fixture, never sanitized (its options live until exit, on purpose)
 tests_helpers_mkbashrun_LDFLAGS =
 tests_helpers_sched_probe_SOURCES = tests/helpers/sched-probe.c tests/helpers/helper.h

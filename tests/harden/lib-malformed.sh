@@ -18,15 +18,15 @@ mb_good() {
         > /dev/null 2> "$MB_DIR/pack.err" || { cat "$MB_DIR/pack.err" >&2; return 1; }
 }
 
-# mb_make GOOD CASE OUT: write the variant; sets MB_LEVEL MB_EXEC MB_SCHED
+# mb_make GOOD CASE OUT: write the variant; sets MB_LEVEL MB_EXEC
 # MB_BIG MB_MSG MB_VERIFY from what ktstr-mkbad says is expected.
 mb_make() {
     local k v
-    MB_LEVEL='' MB_EXEC='' MB_SCHED='' MB_BIG='' MB_MSG='' MB_VERIFY=''
+    MB_LEVEL='' MB_EXEC='' MB_BIG='' MB_MSG='' MB_VERIFY=''
     mkbad "$1" "$2" "$3" > "$MB_DIR/expect" || return 1
     while IFS='=' read -r k v; do
         case $k in
-        level) MB_LEVEL=$v ;; exec) MB_EXEC=$v ;; sched) MB_SCHED=$v ;;
+        level) MB_LEVEL=$v ;; exec) MB_EXEC=$v ;;
         big) MB_BIG=$v ;; msg) MB_MSG=$v ;; verify) MB_VERIFY=$v ;;
         esac
     done < "$MB_DIR/expect"

@@ -286,7 +286,7 @@ static int make_footer(const struct good *g, const struct bad_case *c, struct st
 		/* the codec is not under any digest: only the extraction notices */
 		set32(out, FOOTER_OFF_CODEC, CODEC_ZSTD);
 		simulate_payload(&g->spec, CODEC_ZSTD, g->payload, g->payload_len,
-				 g->f.payload_sha256, m, sizeof(m), &x->sched_may_start);
+				 g->f.payload_sha256, m, sizeof(m));
 		expect_msg(x, LEVEL_TAR, "%s", m);
 		break;
 	case F_PSHA_FLIP: {
@@ -295,7 +295,7 @@ static int make_footer(const struct good *g, const struct bad_case *c, struct st
 		footer_of(out)[FOOTER_OFF_PAYLOAD_SHA256] ^= 0x01;
 		memcpy(psha, footer_of(out) + FOOTER_OFF_PAYLOAD_SHA256, 32);
 		simulate_payload(&g->spec, g->f.codec, g->payload, g->payload_len, psha, m,
-				 sizeof(m), &x->sched_may_start);
+				 sizeof(m));
 		expect_msg(x, LEVEL_PAYLOAD, "%s", m);
 		snprintf(x->verify, sizeof(x->verify), PAYLOAD_DIGEST);
 		break;
@@ -340,7 +340,7 @@ static int make_flip(const struct good *g, const struct bad_case *c, struct strb
 	copy_good(g, out);
 	out->buf[g->stub_len + at] ^= 0x01;
 	simulate_payload(&g->spec, g->f.codec, (const uint8_t *)out->buf + g->stub_len,
-			 g->payload_len, g->f.payload_sha256, m, sizeof(m), &x->sched_may_start);
+			 g->payload_len, g->f.payload_sha256, m, sizeof(m));
 	expect_msg(x, LEVEL_PAYLOAD, "%s", m);
 	/* --verify hashes the early prefix first, on its own */
 	snprintf(x->verify, sizeof(x->verify), "%s", at < early ? EARLY_DIGEST : PAYLOAD_DIGEST);

@@ -342,7 +342,7 @@ static void edit(const struct good *g, struct raw *s, int64_t code, struct expec
 		expect_msg(x, LEVEL_TAR, "archive member 'ktstr' is %llu bytes, the spec says %llu",
 			   (unsigned long long)spec_member_find(sp, MEMBER_RUNNER)->size,
 			   (unsigned long long)spec_member_find(sp, MEMBER_RUNNER)->size - 1);
-		x->sched_may_start = true; break;
+		break;
 	case S_CHUNKS_LEN: strbuf_addch(&s->r[ch].v, 0);
 		CORRUPT(x, ch, "chunk table", "wrong length"); break;
 	case S_CHUNKS_EMPTY: s->r[ch].v.len = 0;
@@ -464,7 +464,7 @@ static int make_spec(const struct good *g, const struct bad_case *c, struct strb
 		if (spec_decode((const uint8_t *)enc.buf, enc.len, &sp) < 0)
 			return -1;
 		simulate_payload(&sp, g->f.codec, g->payload, g->payload_len, g->f.payload_sha256,
-				 x->msg, sizeof(x->msg), &x->sched_may_start);
+				 x->msg, sizeof(x->msg));
 		spec_release(&sp);
 		if (c->arg == S_CHUNK_CLEN_SHIFT) {
 			/* the early prefix got shorter: its digest no longer matches */

@@ -87,7 +87,7 @@ void assemble(struct strbuf *out, const struct good *g, const void *payload, siz
 }
 
 void simulate_payload(const struct spec *s, uint32_t codec, const uint8_t *payload,
-		      size_t plen, const uint8_t psha[32], char *msg, size_t size, bool *sched)
+		      size_t plen, const uint8_t psha[32], char *msg, size_t size)
 {
 	struct inflater *inf = inflater_new((enum payload_codec)codec);
 	uint64_t off = 0;
@@ -95,7 +95,6 @@ void simulate_payload(const struct spec *s, uint32_t codec, const uint8_t *paylo
 	struct sha256_ctx c;
 
 	msg[0] = '\0';
-	*sched = false;
 	sha256_init(&c);
 	for (size_t i = 0; i < s->nchunks; i++) {
 		const struct spec_chunk *k = &s->chunks[i];
@@ -124,7 +123,6 @@ void simulate_payload(const struct spec *s, uint32_t codec, const uint8_t *paylo
 					 "the runfile is corrupted");
 				goto out;
 			}
-			*sched = true;
 		}
 	}
 	sha256_digest(&c, 32, d);
@@ -296,8 +294,8 @@ int main(int argc, char **argv)
 		perror(argv[3]);
 		return 1;
 	}
-	printf("level=%s\nexec=%d\nsched=%d\nbig=%d\nmsg=%s\nverify=%s\n", level_names[x.level],
-	       x.exec, x.sched_may_start, x.big, x.msg, x.verify);
+	printf("level=%s\nexec=%d\nbig=%d\nmsg=%s\nverify=%s\n", level_names[x.level],
+	       x.exec, x.big, x.msg, x.verify);
 	strbuf_release(&out);
 	return 0;
 }

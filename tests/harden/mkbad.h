@@ -62,7 +62,6 @@ struct expect {
 	char msg[MKBAD_MSG_MAX];        /* extract and run (load: every reader) */
 	char verify[MKBAD_MSG_MAX];     /* --verify, level payload */
 	bool exec;                      /* the stub is intact: the file runs */
-	bool sched_may_start;
 	bool big;                       /* declares more than a small disk holds */
 };
 
@@ -94,11 +93,11 @@ void sha256_buf(const void *buf, size_t len, uint8_t out[32]);
  * simulate_payload() - what the stub's extraction says first about
  * @payload cut by @s's chunk table with @codec: a chunk that does not
  * inflate, else a digest mismatch of the early prefix or of the whole; ""
- * when all of that is fine.  @sched: set when the early prefix verifies
- * (the scheduler may start before the failure).
+ * when all of that is fine.  (Nothing runs before the whole payload
+ * verifies, so where the failure is does not change what may start.)
  */
 void simulate_payload(const struct spec *s, uint32_t codec, const uint8_t *payload,
-		      size_t plen, const uint8_t psha[32], char *msg, size_t size, bool *sched);
+		      size_t plen, const uint8_t psha[32], char *msg, size_t size);
 
 /* the case tables */
 extern const struct bad_case layout_cases[];

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # valgrind.sh - the stub's main paths under valgrind memcheck: no error and
-# no definite or indirect leak (make check-valgrind; .ci/test valgrind).
+# no definite, indirect or possible leak (make check-valgrind; .ci/test valgrind).
 # Needs a dynamically linked stub (configure --disable-static-stub):
 # memcheck finds leaks through its malloc, which a static binary does not
 # call.  Only the stub runs under valgrind (--trace-children=no); the run
@@ -16,7 +16,7 @@ VG_LOG=$WORK/vg.log
 # vg FILE ARGS...: run FILE (a runfile) under memcheck; sets RC, OUT, ERR
 vg() {
     run_rf valgrind -q --log-file="$VG_LOG" --error-exitcode=99 --leak-check=full \
-        --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
+        --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible \
         --trace-children=no --child-silent-after-fork=yes "$@"
     # the stub under test is dynamic: otherwise memcheck would see no malloc
     [ "$RC" != 99 ] && [ ! -s "$VG_LOG" ] || fail "memcheck: $(head -c 3000 "$VG_LOG")"

@@ -24,6 +24,15 @@
  * the --name there, and otherwise says what 0.6.0 says for an unknown
  * test.  --fake-mode ok|fail|hang|nofile and --fake-record FILE (cwd, its
  * mode, pid) let the tests check how ktstr-pack handles it.
+ *
+ * Damaged and hostile archives, for the refusal tests (0.6.0 writes none
+ * of these): --extra-member NAME=FILE, --extra-symlink NAME=TARGET,
+ * --extra-hardlink NAME=TARGET, --extra-node NAME=c|b|p (character device
+ * 1,3, block device 8,0, FIFO), --member-mode NAME=OCTAL; and, through
+ * mkbashrun-tar.c, --declare-size NAME=BYTES (the header claims BYTES, the
+ * data stays), --zeros-member NAME=BYTES (a member of BYTES zeros) and
+ * --trailing-zeros BYTES (zeros after the tar's end blocks, inside the
+ * gzip stream): gzip bombs of any size, written in milliseconds.
  */
 #include "mkbashrun.h"
 
@@ -156,6 +165,22 @@ static void add_entry(struct archive *a, const struct member *m)
 		archive_entry_set_symlink(e, m->symlink);
 		archive_entry_set_perm(e, 0777);
 		archive_entry_set_size(e, 0);
+	} else if (m->hardlink || m->zeros) {
+		/* a zeros member gets its size and data in mkbashrun-tar.c */
+		archive_entry_set_filetype(e, AE_IFREG);
+		if (m->hardlink)
+			archive_entry_set_hardlink(e, m->hardlink);
+		archive_entry_set_perm(e, m->mode);
+		archive_entry_set_size(e, 0);
+	} else if (m->node) {
+		archive_entry_set_filetype(e, m->node == 'c' ? AE_IFCHR :
+					   m->node == 'b' ? AE_IFBLK : AE_IFIFO);
+		if (m->node != 'p') {
+			archive_entry_set_rdevmajor(e, m->node == 'c' ? 1 : 8);
+			archive_entry_set_rdevminor(e, m->node == 'c' ? 3 : 0);
+		}
+		archive_entry_set_perm(e, m->mode);
+		archive_entry_set_size(e, 0);
 	} else {
 		read_file(m->path, &data);
 		archive_entry_set_filetype(e, AE_IFREG);
@@ -170,23 +195,56 @@ static void add_entry(struct archive *a, const struct member *m)
 	free(data.p);
 }
 
+static bool hostile_tar(void)
+{
+	bool zeros = false;
+
+	for (int i = 0; i < o.nextra; i++)
+		zeros |= o.extra[i].zeros;
+	return zeros || o.ndeclare || o.trailing_zeros;
+}
+
+/* the plain tar in @tar, lied about and gzip'd (with its zeros) into @out */
+static void finish_hostile(struct buf *out, struct buf *tar)
+{
+	struct zero_run runs[MAXLIST + 1];
+	int nruns = 0;
+
+	for (int i = 0; i < o.nextra; i++) {
+		const struct member *m = &o.extra[i];
+
+		if (!m->zeros)
+			continue;
+		runs[nruns].at = tar_declare_size(tar, m->name, m->zeros_len);
+		runs[nruns++].len = (m->zeros_len + 511) / 512 * 512;
+	}
+	for (int i = 0; i < o.ndeclare; i++)
+		tar_declare_size(tar, o.declare_names[i], o.declare_sizes[i]);
+	if (o.trailing_zeros)
+		runs[nruns++] = (struct zero_run){ tar->len, o.trailing_zeros };
+	gzip_with_zero_runs(out, tar, runs, nruns);
+}
+
 static void build_archive(struct buf *out, const char *inline_path, const char *inline_name)
 {
 	struct archive *a = archive_write_new();
 	char seen[MAXLIST + 4][PATH_MAX];
 	int nseen = 0;
 	struct member m;
+	bool hostile = hostile_tar();
+	struct buf tar = { 0 };
 
 	/* as the Rust tar crate: headers, data, two zero blocks, no blocking */
 	if (archive_write_set_format_gnutar(a) != ARCHIVE_OK ||
 	    archive_write_set_bytes_per_block(a, 0) != ARCHIVE_OK ||
-	    archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
-	    archive_write_open(a, out, NULL, sink, NULL) != ARCHIVE_OK)
+	    (!hostile && archive_write_add_filter_gzip(a) != ARCHIVE_OK) ||
+	    archive_write_open(a, hostile ? &tar : out, NULL, sink, NULL) != ARCHIVE_OK)
 		die("archive: %s", archive_error_string(a));
-	m = (struct member){ "ktstr", o.runner, NULL, mode_for("ktstr") };
+	m = (struct member){ .name = "ktstr", .path = o.runner, .mode = mode_for("ktstr") };
 	add_entry(a, &m);
 	if (o.scheduler) {
-		m = (struct member){ "scheduler", o.scheduler, NULL, mode_for("scheduler") };
+		m = (struct member){ .name = "scheduler", .path = o.scheduler,
+				     .mode = mode_for("scheduler") };
 		add_entry(a, &m);
 	}
 	/* includes, then the config file, then the inline config: flat, no twins */
@@ -203,7 +261,7 @@ static void build_archive(struct buf *out, const char *inline_path, const char *
 				die("two includes flatten to include/%s", base);
 		snprintf(seen[nseen++], PATH_MAX, "%s", base);
 		snprintf(name, sizeof(name), "include/%s", base);
-		m = (struct member){ name, path, NULL, mode_for(name) };
+		m = (struct member){ .name = name, .path = path, .mode = mode_for(name) };
 		add_entry(a, &m);
 	}
 	for (int i = 0; i < o.nextra; i++)
@@ -211,6 +269,9 @@ static void build_archive(struct buf *out, const char *inline_path, const char *
 	if (archive_write_close(a) != ARCHIVE_OK)
 		die("archive: %s", archive_error_string(a));
 	archive_write_free(a);
+	if (hostile)
+		finish_hostile(out, &tar);
+	free(tar.p);
 }
 
 static void base64_lines(struct buf *out, const unsigned char *d, size_t n)
@@ -247,6 +308,18 @@ static unsigned long number(const char *opt, const char *v)
 	return n;
 }
 
+static unsigned long long number_ull(const char *opt, const char *v)
+{
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (!*v || *end || errno)
+		die("%s: not a number: %s", opt, v);
+	return n;
+}
+
 static const char *split_eq(const char *arg, const char **rest)
 {
 	const char *eq = strchr(arg, '=');
@@ -261,7 +334,8 @@ static void parse(int argc, char **argv)
 {
 	enum { O_NAME = 256, O_SCHED_NAME, O_GIT, O_LLCS, O_CORES, O_THREADS, O_NUMA, O_DUR, O_WD,
 	       O_RUNNER, O_SCHED, O_CGP, O_SARG, O_XARG, O_INC, O_CF, O_CC, O_CT, O_CG, O_CH,
-	       O_XMEM, O_XLINK, O_MODE, O_FAKE, O_REC };
+	       O_XMEM, O_XLINK, O_MODE, O_FAKE, O_REC, O_XHARD, O_XNODE, O_ZMEM, O_DECL,
+	       O_TZEROS };
 	static const struct option opts[] = {
 		{ "name", 1, NULL, O_NAME }, { "sched-name", 1, NULL, O_SCHED_NAME },
 		{ "git-hash", 1, NULL, O_GIT }, { "llcs", 1, NULL, O_LLCS },
@@ -275,7 +349,10 @@ static void parse(int argc, char **argv)
 		{ "config-guest-path", 1, NULL, O_CG }, { "config-hash", 1, NULL, O_CH },
 		{ "extra-member", 1, NULL, O_XMEM }, { "extra-symlink", 1, NULL, O_XLINK },
 		{ "member-mode", 1, NULL, O_MODE }, { "fake-mode", 1, NULL, O_FAKE },
-		{ "fake-record", 1, NULL, O_REC }, { "output", 1, NULL, 'o' }, { NULL, 0, NULL, 0 },
+		{ "fake-record", 1, NULL, O_REC }, { "extra-hardlink", 1, NULL, O_XHARD },
+		{ "extra-node", 1, NULL, O_XNODE }, { "zeros-member", 1, NULL, O_ZMEM },
+		{ "declare-size", 1, NULL, O_DECL }, { "trailing-zeros", 1, NULL, O_TZEROS },
+		{ "output", 1, NULL, 'o' }, { NULL, 0, NULL, 0 },
 	};
 	const char *rest;
 	int c;
@@ -316,12 +393,35 @@ static void parse(int argc, char **argv)
 			o.mode_names[o.nmodes] = split_eq(optarg, &rest);
 			o.modes[o.nmodes++] = (unsigned)strtoul(rest, NULL, 8);
 			break;
+		case O_XHARD:
+			o.extra[o.nextra].name = split_eq(optarg, &rest);
+			o.extra[o.nextra].hardlink = rest;
+			o.extra[o.nextra++].mode = 0755;
+			break;
+		case O_XNODE:
+			o.extra[o.nextra].name = split_eq(optarg, &rest);
+			if (strcmp(rest, "c") && strcmp(rest, "b") && strcmp(rest, "p"))
+				die("--extra-node NAME=c|b|p, not %s", rest);
+			o.extra[o.nextra].node = rest[0];
+			o.extra[o.nextra++].mode = 0755;
+			break;
+		case O_ZMEM:
+			o.extra[o.nextra].name = split_eq(optarg, &rest);
+			o.extra[o.nextra].zeros = 1;
+			o.extra[o.nextra].zeros_len = number_ull("--zeros-member", rest);
+			o.extra[o.nextra++].mode = 0755;
+			break;
+		case O_DECL:
+			o.declare_names[o.ndeclare] = split_eq(optarg, &rest);
+			o.declare_sizes[o.ndeclare++] = number_ull("--declare-size", rest);
+			break;
+		case O_TZEROS: o.trailing_zeros = number_ull("--trailing-zeros", optarg); break;
 		case O_FAKE: o.fake_mode = optarg; break;
 		case O_REC: o.fake_record = optarg; break;
 		default: die("bad option (see the comment at the top of mkbashrun.c)");
 		}
 		if (o.nsched_args >= MAXLIST || o.nextra_args >= MAXLIST || o.nincludes >= MAXLIST ||
-		    o.nextra >= MAXLIST || o.nmodes >= MAXLIST)
+		    o.nextra >= MAXLIST || o.nmodes >= MAXLIST || o.ndeclare >= MAXLIST)
 			die("too many list options");
 	}
 	if (optind != argc || !o.name)

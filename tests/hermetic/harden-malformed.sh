@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # harden-malformed.sh - the run path of every malformed variant that can
 # execute (its stub is intact): as root, with a real cgroup2 and a
-# synthetic sched_ext, each must stop with its specific message and exit 1,
+# synthetic sched_ext, each must stop with its specific message, end with
+# an ERROR verdict (ERROR (load: ...) for a file it cannot read) and exit 1,
 # execute nothing from the payload (the sample test and the fake scheduler
 # record their argv when they run), write nothing outside its temp dir,
 # and leave no temp dir, cgroup or process.  The readers that need no root
@@ -39,7 +40,10 @@ case_variant() {
     expect_rc 1
     expect_err "$MB_MSG"
     if [ "$MB_LEVEL" = load ]; then
+        # refused when the runfile is opened, yet a run: it ends with its verdict
         expect_err "cannot read this runfile: "
+        expect_verdict_prefix "v.run: ERROR (load: "
+        tail -n1 "$ERR" | grep -qF -- "$MB_MSG" || fail "the verdict lacks: $MB_MSG"
     else
         expect_err "ERROR ("
     fi

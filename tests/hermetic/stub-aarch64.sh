@@ -49,7 +49,7 @@ binfmt_unregister() {
 }
 
 if [ -z "${KTSTR_IN_NS:-}" ]; then
-    "$KTSTR_PACK" --version | grep -q 'stubs:.*aarch64' ||
+    grep -q 'stubs:.*aarch64' <<< "$("$KTSTR_PACK" --version)" ||
         skip "this ktstr-pack has no aarch64 stub (configure --enable-stubs=x86_64,aarch64)"
     [ "$(uname -m)" != aarch64 ] || skip "aarch64 host: the other scripts run this stub natively"
     for f in "$SAMPLE_TEST" "$FAKE_SCHED"; do

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # stub-integrity.sh - a damaged runfile runs nothing: a flipped byte in the
 # payload, the spec or the footer, a truncated or extended file are each
-# reported as such before any scheduler or test starts; exit 1, clean host.
+# reported as such before any scheduler or test starts, the verdict last
+# (ERROR (load: ...) for a file the stub cannot read); exit 1, clean host.
 . "$(dirname "$0")/lib.sh"
 need jq od dd
 hermetic_enter "$@"
@@ -27,11 +28,14 @@ expect_refused() {
     expect_clean
 }
 
-# expect_unreadable MESSAGE: refused when the runfile is opened
+# expect_unreadable MESSAGE: refused when the runfile is opened; still a
+# run, so the verdict ends it, with no phase line (no phase began)
 expect_unreadable() {
     expect_refused "cannot read this runfile: $1"
     expect_err "t.run: hint: nothing was extracted or run; get a fresh copy of the runfile"
     expect_no_err "ktstr runfile:"      # no banner from a file we cannot trust
+    expect_verdict_prefix "t.run: ERROR (load: $1"
+    expect_no_err "phases:"
 }
 
 pack_fake() {
@@ -129,6 +133,7 @@ case_truncated() {
             expect_rc 1
             expect_err "t.run: error: cannot read this runfile: "
             expect_err "truncated"
+            expect_verdict_prefix "t.run: ERROR (load: "
             [ ! -e "$HDIR/sched.argv" ] || fail "the scheduler was started ($n bytes)"
             [ ! -e "$HDIR/test.argv" ] || fail "the test was started ($n bytes)"
             expect_clean

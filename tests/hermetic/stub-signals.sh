@@ -75,8 +75,8 @@ signal_during_attach() {
     pack_sched "$WORK/t.run"
     start_rf "$WORK/t.run"
     wait_for test -s "$HDIR/sched.pid"
-    # the scheduler starts before the extraction ends: wait for the last
-    # member (the test binary) to be whole, to be in the attach wait only
+    # the scheduler starts once the whole payload is extracted and verified:
+    # with the test binary whole, the stub is in the attach wait
     dir=$(extraction_dir "$HDIR/sched.argv")
     wait_for eval '[ "$(stat -c %s "$dir/ktstr" 2>/dev/null)" = "$(stat -c %s "$SAMPLE_TEST")" ]'
     sleep 0.1

@@ -3,13 +3,15 @@
 # ux-preflight.sh - `NAME.run --preflight` on each synthetic host of the
 # harness: the whole table (check / host / needed / ok) with the expected
 # rows, every failing check reported at once, exit 0/1, nothing from the
-# payload run, and as `nobody` wherever no root is needed.
+# payload run, and as `nobody` wherever no root is needed.  The run lock
+# row says what a run would meet at /run/ktstr-runfile.lock (free, held by
+# another runfile, or not creatable) without taking it or creating it.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 hermetic_enter "$@"
 
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-CHECKS="capabilities|sched_ext|cgroup v2|no other scheduler|LLCs|NUMA nodes|cores per LLC|threads per core|temp dir|free space"
+CHECKS="capabilities|sched_ext|cgroup v2|no other scheduler|LLCs|NUMA nodes|cores per LLC|threads per core|temp dir|free space|run lock"
 
 # table_row CHECK: "check|host|needed|ok" of that row of the last output
 # (cells are separated by two or more spaces)
@@ -34,6 +36,9 @@ expect_table() {
         "$OUT" | paste -sd'|')
     [ "$checks" = "$CHECKS" ] || fail "table checks are '$checks', expected '$CHECKS'"
 }
+
+LOCK_NEED="not held, writable"
+LOCK=/run/ktstr-runfile.lock
 
 # the rows of a host where the default runfile can run
 expect_good_rows() {
@@ -61,11 +66,14 @@ expect_nothing_ran() {
 case_good_host_root() {
     sample_conf expect_sched=fake
     pack_sched "$WORK/t.run"
+    rm -f "$LOCK"
     run_rf "$WORK/t.run" --preflight
     expect_rc 0
     expect_table
     expect_row "capabilities" "CAP_SYS_ADMIN effective (uid 0)" "CAP_SYS_ADMIN" yes
     expect_good_rows
+    expect_row "run lock" "free (/run writable, no lock file yet)" "$LOCK_NEED" yes
+    [ ! -e "$LOCK" ] || fail "preflight created the run lock"
     expect_out "this host can run sample"
     expect_out "host topology: 2 CPUs online (0-1), 1 LLCs"
     [ ! -s "$ERR" ] || fail "stderr is not empty"
@@ -81,9 +89,13 @@ case_good_host_nobody() {
     expect_row "capabilities" "no CAP_SYS_ADMIN (uid 65534)" "CAP_SYS_ADMIN" NO
     expect_good_rows
     expect_out "this host cannot run sample"
+    # nor could this user create the run lock a run takes in /run (0755)
+    expect_row "run lock" "/run: not writable by this user" "$LOCK_NEED" NO
     expect_err "error: CAP_SYS_ADMIN is not in the effective capability set (uid 65534)"
     expect_err "hint: run it as root"
-    [ "$(grep -c ': error: ' "$ERR")" = 1 ] || fail "expected exactly one error line"
+    expect_err "error: cannot create the run lock $LOCK: Permission denied"
+    expect_err "hint: run it as root: a run creates and locks $LOCK"
+    [ "$(grep -c ': error: ' "$ERR")" = 2 ] || fail "expected exactly two error lines"
     expect_nothing_ran
 }
 
@@ -246,10 +258,100 @@ case_everything_fails() {
     expect_row "LLCs" 1 ">= 2" NO
     expect_row "cores per LLC" 1 ">= 1" yes
     expect_row "temp dir" "/run/noexec: noexec mount" "writable dir, exec mount" NO
+    expect_row "run lock" "/run: not writable by this user" "$LOCK_NEED" NO
     # one error line per failing row, all of them in one go
-    [ "$(grep -c ': error: ' "$ERR")" = 5 ] ||
-        fail "expected 5 error lines, got $(grep -c ': error: ' "$ERR")"
+    [ "$(grep -c ': error: ' "$ERR")" = 6 ] ||
+        fail "expected 6 error lines, got $(grep -c ': error: ' "$ERR")"
     expect_out "this host cannot run sample"
+}
+
+# A runfile that holds the run lock (its scheduler never attaches, so
+# the lock is the only thing in the way): the row names its pid as the
+# run's error does, and --preflight fails instead of promising a run that
+# would stop with ERROR (lock: ...).  It takes nothing: the holder is
+# undisturbed, and after it the lock is free again.
+case_lock_held() {
+    local holder hrc
+    sched_conf mode=never-attach
+    pack_sched "$WORK/t.run" --attach-timeout 60
+    env --default-signal=INT,QUIT "$WORK/t.run" > /dev/null 2> "$WORK/holder.err" &
+    holder=$!
+    # the lock is taken before the scheduler starts
+    wait_for test -s "$HDIR/sched.pid"
+    run_rf "$WORK/t.run" --preflight
+    expect_rc 1
+    expect_table
+    expect_row "run lock" "held by pid $holder" "$LOCK_NEED" NO
+    expect_row "no other scheduler" "state=disabled no ops" "none attached" yes
+    expect_out "this host cannot run sample"
+    expect_err "t.run: error: another runfile is running on this host (pid $holder holds $LOCK)"
+    expect_err "t.run: hint: runs share /sys/fs/cgroup/ktstr and sched_ext: wait for it to finish"
+    [ "$(grep -c ': error: ' "$ERR")" = 1 ] || fail "expected exactly one error line"
+    # from another pid namespace the holder has no pid: say so, not "pid 0",
+    # in the table and in the verdict of a run
+    run_rf unshare -p --fork --mount-proc "$WORK/t.run" --preflight
+    expect_rc 1
+    expect_row "run lock" "held by a process in another pid namespace" "$LOCK_NEED" NO
+    expect_err "t.run: error: another runfile is running on this host (a process in another pid namespace holds $LOCK)"
+    run_rf unshare -p --fork --mount-proc "$WORK/t.run"
+    expect_rc 1
+    expect_verdict "t.run: ERROR (lock: another runfile is running on this host (a process in another pid namespace holds $LOCK))"
+    alive "$holder" || fail "the holder did not survive the preflight"
+    kill -TERM "$holder"
+    set +e; wait "$holder"; hrc=$?; set -e
+    [ "$hrc" = 143 ] || fail "holder: exit status $hrc: $(cat "$WORK/holder.err")"
+    grep -qF "t.run: ERROR (attach: interrupted by SIGTERM" "$WORK/holder.err" ||
+        fail "holder: $(tail -n1 "$WORK/holder.err")"
+    # its lock file stays, unlocked: free
+    run_rf "$WORK/t.run" --preflight
+    expect_rc 0
+    expect_row "run lock" "free" "$LOCK_NEED" yes
+    expect_clean
+    rm -f "$LOCK"
+}
+
+# on_readonly_run [--lock-file] CMD...: run_rf CMD with a read-only tmpfs
+# over /run (holding an unlocked lock file with --lock-file); /run is back
+# before anything can fail
+on_readonly_run() {
+    local lock_file=0 ready=0
+    [ "$1" = --lock-file ] && { lock_file=1; shift; }
+    mount -t tmpfs -o mode=0755 tmpfs /run || { fail "cannot mount a tmpfs on /run"; return 1; }
+    if { [ "$lock_file" = 0 ] || : > "$LOCK"; } && mount -o remount,ro /run; then
+        ready=1
+        run_rf "$@"
+    fi
+    umount /run
+    [ "$ready" = 1 ] || fail "cannot make the tmpfs on /run read-only"
+}
+
+# /run read-only: a run could not create (or open for writing) its lock,
+# so --preflight fails with the error the run stops on
+case_lock_readonly_run() {
+    pack "$WORK/t.run"
+    on_readonly_run "$WORK/t.run" --preflight
+    expect_rc 1
+    expect_table
+    expect_row "run lock" "/run: read-only mount" "$LOCK_NEED" NO
+    expect_row "temp dir" "/tmp: writable, exec" "writable dir, exec mount" yes
+    expect_out "this host cannot run sample"
+    expect_err "t.run: error: cannot create the run lock $LOCK: Read-only file system"
+    expect_err "t.run: hint: a run creates and locks $LOCK (one runfile at a time): /run must be a writable directory"
+    [ "$(grep -c ': error: ' "$ERR")" = 1 ] || fail "expected exactly one error line"
+    # the run it predicts
+    on_readonly_run "$WORK/t.run"
+    expect_rc 1
+    expect_verdict "t.run: ERROR (lock: cannot open the run lock $LOCK: Read-only file system)"
+    # a lock file already there (left by an earlier run) cannot be opened
+    # for writing either
+    on_readonly_run --lock-file "$WORK/t.run" --preflight
+    expect_rc 1
+    expect_row "run lock" "$LOCK: read-only mount" "$LOCK_NEED" NO
+    expect_err "t.run: error: cannot open the run lock $LOCK: Read-only file system"
+    on_readonly_run --lock-file "$WORK/t.run"
+    expect_rc 1
+    expect_verdict "t.run: ERROR (lock: cannot open the run lock $LOCK: Read-only file system)"
+    expect_clean
 }
 
 run_case preflight-good-host-root case_good_host_root
@@ -262,4 +364,6 @@ run_case preflight-other-scheduler case_other_scheduler
 run_case preflight-noexec-tmpdir case_noexec_tmpdir
 run_case preflight-small-tmpdir case_small_tmpdir
 run_case preflight-everything-fails case_everything_fails
+run_case preflight-lock-held case_lock_held
+run_case preflight-lock-readonly-run case_lock_readonly_run
 finish

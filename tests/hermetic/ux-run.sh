@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # ux-run.sh - what an operator sees of a run: the one-line verdict as the
 # last line of stderr (PASS, FAIL (test exited N), FAIL (test killed by
-# SIGNAME), ERROR (<stage>: <reason>)), the phase times unless --quiet,
+# SIGNAME), ERROR (<stage>: <reason>), also ERROR (load: ...) for a
+# runfile it cannot read), the phase times unless --quiet,
 # --keep, --attach-timeout, the progress line on a terminal only, and the
 # command lines --inspect shows being the ones that run, byte for byte.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -86,6 +87,37 @@ case_error_checks() {
     expect_rc 1
     expect_verdict "t.run: ERROR (checks: the kernel lacks sched_ext support (no /sys/kernel/sched_ext))"
     expect_no_err "phases:"
+    expect_clean
+}
+
+# a runfile the stub cannot read: a run still ends with its verdict (no
+# phase line: no phase began), also with --quiet; --preflight, --inspect,
+# --verify, --extract and --help are not runs: their error and hint are
+# the whole answer, with no verdict
+case_error_load() {
+    local opt
+    pack "$WORK/t.run"
+    printf 'x' >> "$WORK/t.run"
+    run_rf "$WORK/t.run"
+    expect_rc 1
+    expect_verdict_prefix "t.run: ERROR (load: no runfile footer (bad magic): the file is truncated"
+    expect_err "t.run: error: cannot read this runfile: no runfile footer (bad magic)"
+    tail -n2 "$ERR" | head -n1 | grep -q '^t\.run: hint: nothing was extracted or run' ||
+        fail "the line before the verdict: $(tail -n2 "$ERR" | head -n1)"
+    expect_no_err "phases:"
+    expect_no_err "ktstr runfile:"
+    run_rf "$WORK/t.run" --quiet --duration 2
+    expect_rc 1
+    [ "$(wc -l < "$ERR")" = 3 ] || fail "--quiet: expected error, hint and verdict"
+    expect_verdict_prefix "t.run: ERROR (load: no runfile footer (bad magic)"
+    for opt in --preflight --inspect --verify "--extract=$WORK/x" --help; do
+        run_rf "$WORK/t.run" "$opt"
+        expect_rc 1
+        expect_err "t.run: error: cannot read this runfile: no runfile footer (bad magic)"
+        expect_no_err "ERROR ("
+        [ ! -s "$OUT" ] || fail "$opt: stdout for an unreadable runfile"
+    done
+    [ ! -e "$WORK/x" ] || fail "--extract created its directory"
     expect_clean
 }
 
@@ -220,6 +252,7 @@ run_case fail-exit case_fail_exit
 run_case fail-signal case_fail_signal
 run_case error-checks case_error_checks
 run_case error-scheduler-exits case_error_scheduler_exits
+run_case error-load case_error_load
 run_case attach-timeout-override case_attach_timeout_override
 run_case keep case_keep
 run_case progress-tty case_progress_tty

@@ -14,8 +14,9 @@ TESTS += \
 	tests/integration/pack-chunks.sh \
 	tests/integration/pack-install.sh \
 	tests/integration/configure-deps.sh \
-	tests/integration/format-doc.sh
+	tests/integration/format-doc.sh \
+	tests/integration/license.sh
 EXTRA_DIST += tests/integration/lib.sh
 # the stub chosen by the payload's ELF machines, --arch, --stub; configure
 # --enable-stubs and its messages
-TESTS += tests/integration/pack-arch.sh tests/integration/configure-aarch64.sh
+TESTS += tests/integration/pack-arch.sh tests/integration/configure-options.sh

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # pack-atomic.sh - ktstr-pack writes NAME.run atomically: a pack that fails
-# early or halfway leaves no output and no temporary file, an existing
-# output stays as it was, and a new one replaces it whole, mode 0755.
+# early or halfway, or is killed by SIGINT, SIGTERM or SIGHUP, leaves no
+# output and no temporary file, an existing output stays as it was, and a
+# new one replaces it whole, mode 0755.
 . "$(dirname "$0")/lib.sh"
 
 # unpriv CMD...: CMD without the capabilities that bypass file permissions
@@ -132,6 +133,73 @@ case_mode_ignores_umask() {
     [ "$(stat -c %a t.run)" = 755 ] || fail "with umask 077 t.run has mode $(stat -c %a t.run)"
 }
 
+# one_cpu: a taskset prefix that puts ktstr-pack and all its compression
+# threads on one CPU, when taskset can; nothing otherwise
+one_cpu() {
+    local cpu
+    command -v taskset > /dev/null || return 0
+    cpu=$(taskset -cp $$ 2> /dev/null | sed 's/.*: *//; s/[-,].*//')
+    [ -n "$cpu" ] && taskset -c "$cpu" true 2> /dev/null && echo "taskset -c $cpu"
+}
+
+# interrupted SIG: a pack killed by SIG while it writes leaves no temporary
+# file, dies of SIG (status 128+N) and leaves t.run, if there was one, as
+# it was.  The pack is stopped (SIGSTOP) as soon as its temporary file
+# exists, SIG is queued, then it goes on: how fast the host compresses does
+# not matter, only that the pack lasts longer than one poll (a 30 MB
+# runner at level 12 on one CPU takes seconds).
+interrupted() {
+    local sig=$1 pin pid rc=0 i before=
+    inputs
+    for i in $(seq 32); do cat in/ktstr-test; done > in/big
+    chmod 755 in/big
+    [ -e t.run ] && before=$(stat -c '%a %s %Y %i' t.run)
+    pin=$(one_cpu)
+    # a background job of a script ignores SIGINT, and so would ktstr-pack
+    # shellcheck disable=SC2086
+    (trap - INT; exec $pin "$KTSTR_PACK" --runner in/big --level 12 -o t.run t 2> "$WORK/err") &
+    pid=$!
+    for ((i = 0; i < 1000; i++)); do
+        [ -n "$(compgen -G 't.run.tmp-*')" ] && break
+        kill -0 $pid 2> /dev/null || break
+        sleep 0.01
+    done
+    kill -STOP $pid 2> /dev/null
+    if [ -z "$(compgen -G 't.run.tmp-*')" ]; then
+        fail "no t.run.tmp-* while packing (ktstr-pack ended or never started): $(cat "$WORK/err")"
+        kill -KILL $pid 2> /dev/null
+        wait $pid 2> /dev/null
+        return
+    fi
+    kill -"$sig" $pid
+    kill -CONT $pid
+    wait $pid 2> /dev/null || rc=$?
+    [ "$rc" = $((128 + $(kill -l "$sig"))) ] ||
+        fail "killed by SIG$sig, ktstr-pack exited $rc, not $((128 + $(kill -l "$sig")))"
+    no_temp_files "$WORK"
+    if [ -n "$before" ]; then
+        [ "$(cat t.run)" = "previous runfile" ] || fail "SIG$sig: the existing t.run was changed"
+        [ "$(stat -c '%a %s %Y %i' t.run)" = "$before" ] || fail "SIG$sig: its metadata changed"
+    else
+        [ ! -e t.run ] || fail "SIG$sig: t.run exists after an interrupted pack"
+    fi
+}
+
+case_interrupted_int() {
+    printf 'previous runfile\n' > t.run
+    touch -d '2001-01-01' t.run
+    interrupted INT
+}
+
+case_interrupted_term() {
+    interrupted TERM
+}
+
+case_interrupted_hup() {
+    printf 'previous runfile\n' > t.run
+    interrupted HUP
+}
+
 run_case unreadable-include case_unreadable_include
 run_case output-dir-not-writable case_output_dir_not_writable
 run_case member-shrinks case_member_shrinks
@@ -140,4 +208,7 @@ run_case spec-too-large case_spec_too_large
 run_case existing-output-untouched case_existing_output_untouched
 run_case replace-whole case_replace_whole
 run_case mode-ignores-umask case_mode_ignores_umask
+run_case interrupted-int case_interrupted_int
+run_case interrupted-term case_interrupted_term
+run_case interrupted-hup case_interrupted_hup
 finish

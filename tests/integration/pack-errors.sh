@@ -137,6 +137,30 @@ case_name() {
     rm -f long.run
 }
 
+# --git-hash follows the spec's rule (1..64 of [0-9A-Za-z._+-]) and is
+# checked where it is parsed: a usage error before any file is read, not a
+# spec encoding failure after the whole payload was compressed.
+case_git_hash() {
+    local bad long
+    inputs
+    long=$(head -c 64 /dev/zero | tr '\0' a)
+    for bad in '' 'abc def' abc/def 'abc;def' "${long}a" $'\xc3\xa9' "'quoted'"; do
+        refuse "invalid value '$bad' for --git-hash: must be 1..64 characters of 0-9, A-Z, a-z and . _ + -" \
+            "Try 'ktstr-pack --help'" -- --runner in/ktstr-test --git-hash "$bad" t
+        [ "$RC" = 1 ] || fail "--git-hash '$bad': exit status $RC, not 1"
+    done
+    refuse "for --git-hash: must be 1..64 characters" -- --runner in/ktstr-test --git-hash $'a\nb' t
+    # the value is refused first: the runner is not even looked at
+    refuse "invalid value 'x y' for --git-hash" -- --runner /nonexistent/ktstr --git-hash 'x y' t
+    ! grep -q nonexistent "$WORK/err" || fail "the runner was checked before --git-hash"
+    for ok in 0123abc v1.2.3-4-gabcdef+dirty unknown A_b.c "$long"; do
+        pack --runner in/ktstr-test --git-hash "$ok" -o t.run t
+        expect_ok "--git-hash $ok"
+        [ "$(json t.run 'j["git_hash"]')" = "$ok" ] || fail "--git-hash $ok: packed $(json t.run 'j["git_hash"]')"
+        rm -f t.run
+    done
+}
+
 # Each numeric option: below, above, and not a number.
 case_numbers() {
     local opt max
@@ -231,6 +255,7 @@ run_case bare-include case_bare_include
 run_case config case_config
 run_case needs-scheduler case_needs_scheduler
 run_case name case_name
+run_case git-hash case_git_hash
 run_case numbers case_numbers
 run_case compression-options case_compression_options
 run_case usage case_usage

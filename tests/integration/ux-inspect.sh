@@ -248,12 +248,27 @@ case_verify() {
     expect_rc 1
     expect_err "bad.run: error: cannot read this runfile: spec digest mismatch"
     [ ! -s "$OUT" ] || fail "stdout for an unreadable runfile"
+    # --verify is not a run: its error is the answer, no verdict follows
+    ! grep -q 'ERROR (' "$ERR" || fail "--verify printed a verdict: $(tail -n1 "$ERR")"
+    # a run of it, attempted, ends with its verdict (before any check: the
+    # load fails first, whatever the user's privileges)
+    as_user "$T/bad.run"
+    expect_rc 1
+    expect_err "bad.run: error: cannot read this runfile: spec digest mismatch"
+    [ "$(tail -n1 "$ERR")" = "bad.run: ERROR (load: spec digest mismatch: the runfile is corrupted)" ] ||
+        fail "verdict: $(tail -n1 "$ERR")"
     head -c -1 "$T/sched.run" > "$T/bad.run"
     chmod 755 "$T/bad.run"
     as_user "$T/bad.run" --verify
     expect_rc 1
     expect_err "bad.run: error: cannot read this runfile: "
     expect_err "bad.run: hint: nothing was extracted or run; get a fresh copy of the runfile"
+    ! grep -q 'ERROR (' "$ERR" || fail "--verify printed a verdict: $(tail -n1 "$ERR")"
+    as_user "$T/bad.run" --quiet
+    expect_rc 1
+    expect_err "bad.run: hint: nothing was extracted or run; get a fresh copy of the runfile"
+    tail -n1 "$ERR" | grep -q '^bad\.run: ERROR (load: .*truncated' ||
+        fail "verdict: $(tail -n1 "$ERR")"
     rm -f "$T/bad.run"
 }
 

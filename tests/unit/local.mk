@@ -75,3 +75,13 @@ unit_tests += tests/unit/test_elf_arch
 tests_unit_test_elf_arch_SOURCES = tests/unit/test_elf_arch.c $(unit_common)
 tests_unit_test_elf_arch_CFLAGS = $(unit_cflags)
 tests_unit_test_elf_arch_LDADD = $(unit_ldadd)
+
+# stub/extract.c: the slot ring's size (a memory budget) and extractions
+# through the smallest rings; compiled into its test, as the fuzz replay does
+unit_tests += tests/unit/test_extract
+tests_unit_test_extract_SOURCES = tests/unit/test_extract.c stub/extract.c stub/extract.h \
+	$(unit_common)
+tests_unit_test_extract_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/stub
+tests_unit_test_extract_CFLAGS = $(unit_cflags) $(LIBARCHIVE_CFLAGS) $(LIBZSTD_CFLAGS)
+tests_unit_test_extract_LDADD = common/libcommon.a $(LIBARCHIVE_LIBS) $(CHECK_LIBS) \
+	$(LIBDEFLATE_LIBS) $(LIBZSTD_LIBS) $(NETTLE_LIBS) $(ZLIB_LIBS) -lpthread

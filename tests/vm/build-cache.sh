@@ -68,10 +68,15 @@ host_mirror() {   # the Debian archive the host's apt already uses
         awk '$1 == "deb" && $2 ~ /^http/ && $2 ~ /debian\/?$/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null
 }
 MIRROR=${MIRROR:-$(host_mirror || true)}
+if [ -z "$MIRROR" ]; then
+    # a proxy or local mirror under another path: try the public archive;
+    # the probe below skips the tier with a reason when it is unreachable
+    MIRROR=http://deb.debian.org/debian
+    log "no Debian mirror (a URI ending in /debian) in the host's apt sources: trying $MIRROR (set MIRROR= to choose)"
+fi
 MIRROR=${MIRROR%/}
 [ "$(id -u)" = 0 ] || die "must run as root (debootstrap + chroot)"
 [ "$(uname -m)" = x86_64 ] || die "x86_64 host required"
-[ -n "$MIRROR" ] || die "no Debian mirror found in the host's apt sources; set MIRROR="
 
 # ---- is the archive reachable? ---------------------------------------------
 # Probe the Release files the chroot will need, with apt's own HTTP client

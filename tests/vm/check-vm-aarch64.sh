@@ -74,7 +74,7 @@ done
 CASES=${*:-1 topo}
 for c in $CASES; do case $c in 1|topo) ;; *) die "unknown case '$c' (1, topo)" ;; esac; done
 [ -x "$PACK" ] || die "no ktstr-pack at $PACK (build first, or --pack)"
-if ! "$PACK" --version | grep -q 'stubs:.*aarch64'; then
+if ! grep -q 'stubs:.*aarch64' <<< "$("$PACK" --version)"; then
     echo "$me: SKIP: $PACK has no aarch64 stub (configure --enable-stubs=x86_64,aarch64)"
     exit 0
 fi
@@ -86,7 +86,9 @@ vm_cache "aarch64 tier" build-cache-arm64.sh AMD64_CACHE="$AMD64_CACHE"
 
 # ---- runfiles: ktstr-pack chooses the aarch64 stub by itself ------------------------
 sample_confs
-pack sample.run simple --scheduler "$CACHE/scx_simple"
+# as check-vm.sh: TCG (slower still for arm64) on a loaded host can stretch
+# scx_simple's attach past the default 10 s
+pack sample.run simple --scheduler "$CACHE/scx_simple" --attach-timeout 60
 pack topo-ok.run none --numa-nodes 2 --llcs 1 --cores-per-llc 2 --threads-per-core 1
 pack topo-2llc.run none --llcs 2
 echo "$me: kernel $KREL; aarch64 runfiles packed in $OUT/rf"

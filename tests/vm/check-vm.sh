@@ -101,7 +101,9 @@ pack badopt.run simple "${SCX[@]}" --sched-arg=--bogus-option-xyz
 case7_missing=
 if [[ " $CASES " == *" 7 "* ]]; then
     [ -x "$MKBASHRUN" ] || case7_missing="no fixture generator at $MKBASHRUN (make tests/helpers/mkbashrun)"
-    "$PACK" --help 2>/dev/null | grep -q -- '--from-run' ||
+    # not `--help | grep -q` under pipefail: grep may exit before the last
+    # write, and the SIGPIPE fails the pipeline
+    grep -q -- '--from-run' <<< "$("$PACK" --help 2>/dev/null)" ||
         case7_missing="${case7_missing:+$case7_missing; }$PACK has no --from-run"
 fi
 if [[ " $CASES " == *" 7 "* ]] && [ -z "$case7_missing" ]; then

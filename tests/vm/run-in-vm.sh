@@ -27,6 +27,12 @@
 #   --append ARGS     extra kernel command line
 #   --env K=V         exported in the guest before GUEST_SCRIPT runs (repeatable)
 #   --timeout SEC     wall-clock limit for the whole VM (default 300)
+#   --boot-timeout SEC
+#                     the guest /init must print its VM-BOOT line within SEC
+#                     (default 120, env VM_BOOT_TIMEOUT): a boot that hangs
+#                     before it (seen once in many hundred TCG boots on a
+#                     loaded host: no console output at all) is killed and
+#                     booted again, once; its console is kept in LOG.hung
 #   --accel A         qemu -accel value (also env VM_ACCEL). Default: kvm when
 #                     /dev/kvm can be opened read-write AND a KVM guest boots
 #                     this kernel (probed once per host boot, remembered in
@@ -66,6 +72,7 @@ usage() {   # usage RC: the header comment, on stderr unless RC is 0
 }
 
 SMP=2 MEM="" NUMA_N="" TIMEOUT=300 APPEND="" KERNEL="" LOG="" KEEP=0
+BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-120}
 ACCEL=${VM_ACCEL:-}
 ARCH=${VM_ARCH:-x86_64}
 NUMA_RAW=() QEMU_EXTRA=() ENVS=()
@@ -79,6 +86,7 @@ while [ $# -gt 0 ]; do
     --append)   APPEND="$APPEND ${2?--append needs a value}"; shift 2 ;;
     --env)      [[ ${2:-} == [A-Za-z_]*=* ]] || die "--env wants K=V"; ENVS+=("$2"); shift 2 ;;
     --timeout)  TIMEOUT=${2:?--timeout needs a value}; shift 2 ;;
+    --boot-timeout) BOOT_TIMEOUT=${2:?--boot-timeout needs a value}; shift 2 ;;
     --accel)    ACCEL=${2:?--accel needs a value}; shift 2 ;;
     --kernel)   KERNEL=${2:?--kernel needs a value}; shift 2 ;;
     --arch)     ARCH=${2:?--arch needs a value}; shift 2 ;;
@@ -93,6 +101,7 @@ done
 [ $# -ge 2 ] || usage 2
 CACHE=$1 GUEST=$2; shift 2
 [[ $TIMEOUT =~ ^[0-9]+$ ]] || die "--timeout wants whole seconds"
+[[ $BOOT_TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "--boot-timeout wants whole seconds (> 0)"
 [[ -z $MEM || $MEM =~ ^[0-9]+$ ]] || die "--mem wants MiB"
 KERNEL=${KERNEL:-$CACHE/vmlinuz}
 [ -r "$KERNEL" ] || die "no kernel at $KERNEL (run build-cache.sh first)"
@@ -276,15 +285,43 @@ cmd=("$QEMU" ${MACHINE[@]+"${MACHINE[@]}"} -accel "$ACCEL" -cpu "$CPU" -m "$MEM"
      ${QEMU_EXTRA[@]+"${QEMU_EXTRA[@]}"})
 echo "$me: ${cmd[*]}" >&2
 t0=$(date +%s.%N)
+# boot_once: one boot, its console in $log; sets qrc, and hung=1 when the
+# guest printed no VM-BOOT line within BOOT_TIMEOUT (qemu then killed).
 # qemu runs in the background so that a signal to this script is handled at
 # once (a trap set on a foreground pipeline would wait for it to finish).
 # --foreground keeps qemu in our process group: Ctrl-C reaches it directly.
 # tee -p: keep writing the log when our stdout goes away.
-mkfifo "$work/console.fifo"
-tee -p "$log" < "$work/console.fifo" &
-tee_pid=$!
-timeout --foreground -k 10 "$TIMEOUT" "${cmd[@]}" < /dev/null > "$work/console.fifo" 2>&1 &
-qpid=$!
+boot_once() {
+    rm -f "$work/console.fifo" "$work/boot-hung"
+    mkfifo "$work/console.fifo"
+    tee -p "$log" < "$work/console.fifo" &
+    tee_pid=$!
+    timeout --foreground -k 10 "$TIMEOUT" "${cmd[@]}" < /dev/null > "$work/console.fifo" 2>&1 &
+    qpid=$!
+    # the boot watchdog: a boot that never reaches /init is not the case's
+    # failure but the emulator's; it is told apart by the VM-BOOT line
+    (
+        for _ in $(seq "$BOOT_TIMEOUT"); do
+            sleep 1
+            kill -0 "$qpid" 2>/dev/null || exit 0
+            tr -d '\r' < "$log" 2>/dev/null | grep -q '^VM-BOOT: ' && exit 0
+        done
+        : > "$work/boot-hung"
+        kill -TERM "$qpid" 2>/dev/null
+    ) &
+    watch_pid=$!
+    while kill -0 "$qpid" 2>/dev/null; do
+        wait "$qpid" || true      # returns early when a trapped signal arrives
+    done
+    qrc=0
+    wait "$qpid" || qrc=$?        # bash keeps the status of a reaped child
+    wait "$tee_pid" || true
+    kill "$watch_pid" 2>/dev/null || true
+    wait "$watch_pid" 2>/dev/null || true
+    hung=0
+    [ -e "$work/boot-hung" ] && [ -z "$interrupted" ] && hung=1
+    return 0
+}
 interrupted=
 # shellcheck disable=SC2317  # run by the signal traps
 on_signal() {
@@ -294,15 +331,21 @@ on_signal() {
 trap 'on_signal INT' INT
 trap 'on_signal TERM' TERM
 trap 'on_signal HUP' HUP
-while kill -0 "$qpid" 2>/dev/null; do
-    wait "$qpid" || true      # returns early when a trapped signal arrives
-done
-qrc=0
-wait "$qpid" || qrc=$?        # bash keeps the status of a reaped child
-wait "$tee_pid" || true
+boot_once
+if [ "$hung" = 1 ]; then
+    echo "$me: no VM-BOOT line within ${BOOT_TIMEOUT}s: the boot hung before /init" \
+        "(console: $(tr -d '\r' < "$log" | wc -l) lines); booting again, once" >&2
+    cp "$log" "$work/console-hung.log"
+    [ -z "$LOG" ] || cp "$log" "$LOG.hung"
+    boot_once
+fi
 trap - INT TERM HUP
 t1=$(date +%s.%N)
 [ -z "$LOG" ] || cp "$log" "$LOG"
+if [ "$hung" = 1 ]; then
+    echo "$me: TIMEOUT: the boot hung before /init twice (no VM-BOOT line within ${BOOT_TIMEOUT}s)" >&2
+    exit 124
+fi
 secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')
 boot=$(tr -d '\r' < "$log" | sed -n 's/^VM-BOOT: .* uptime=\([0-9.]*\)s$/\1/p' | tail -n 1)
 

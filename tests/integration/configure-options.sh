@@ -1,6 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# configure-aarch64.sh - configure --enable-stubs: unknown architectures
+# configure-options.sh - configure's options.  --enable-sanitizers alone
+# links the stub dynamically (ASan cannot link -static); with an explicit
+# --enable-static-stub it is refused.  --enable-stubs: unknown architectures
 # and --disable-stubs are refused; with aarch64 requested on an x86_64
 # host, a missing cross compiler, missing arm64 -dev packages and a missing
 # arm64 static archive each stop configure with a message naming the
@@ -106,10 +108,29 @@ case_cross_ok() {
         fail "STUB_FILE_aarch64: $(grep '^STUB_FILE_aarch64' "$WORK/ok/Makefile")"
 }
 
+case_sanitizers_alone() {
+    RC=0
+    run_configure "$WORK/asan" --enable-sanitizers || RC=$?
+    [ "$RC" = 0 ] || { fail "configure --enable-sanitizers failed: $(tail -n 5 "$WORK/asan/log")"; return; }
+    grep -q '^STUB_LDFLAGS = *$' "$WORK/asan/Makefile" ||
+        fail "the stub is still linked statically: $(grep '^STUB_LDFLAGS' "$WORK/asan/Makefile")"
+    grep -q '^KTSTR_CFLAGS_SAN = .*-fsanitize=address,undefined' "$WORK/asan/Makefile" ||
+        fail "no sanitizer flags: $(grep '^KTSTR_CFLAGS_SAN' "$WORK/asan/Makefile")"
+}
+
+case_sanitizers_with_static_stub() {
+    RC=0
+    run_configure "$WORK/asan-static" --enable-sanitizers --enable-static-stub || RC=$?
+    expect_refused "$WORK/asan-static" \
+        "--enable-sanitizers cannot be combined with --enable-static-stub (ASan cannot link -static)"
+}
+
 # skip_case WHY: say so; the case passes (its check needs what is missing)
 skip_case() { echo "  (skipped: $1)"; return 1; }
 
 run_case default-native-only case_default_native_only
+run_case sanitizers-alone case_sanitizers_alone
+run_case sanitizers-with-static-stub case_sanitizers_with_static_stub
 run_case bad-lists case_bad_lists
 run_case no-cross-compiler case_no_cross_compiler
 run_case no-arm64-dev-packages case_no_arm64_dev_packages
