@@ -127,6 +127,39 @@ case_interrupted() {
     [ -z "$(ls -A "$T/o")" ] || fail "files left: $(ls -A "$T/o")"
 }
 
+case_interrupted_converting() {
+    # stopped by a signal after the binary has exported, while its file is
+    # converted: the export directory (with NAME.run in it) and the
+    # conversion's temporary output are removed, and ktstr-pack dies of it.
+    # A big runner keeps the conversion busy; SIGSTOP holds ktstr-pack
+    # while the signal is queued, so the machine's speed does not matter.
+    local pid i tmp
+    { cat "$SAMPLE_TEST"; head -c 24000000 /dev/urandom; } > "$T/big"
+    printf '%s\0' --name my_test --runner "$T/big" --include "$T/sample-test.conf" \
+        --fake-record "$T/record" > "$BIN.args"
+    rm -f "$T/record"
+    "$KTSTR_PACK" my_test --test-binary "$BIN" -o "$T/o/x.run" 2> "$T/err" &
+    pid=$!
+    tmp=
+    for i in $(seq 3000); do
+        tmp=$(find "$T/o" -name 'x.run.tmp-*' 2> /dev/null | head -n 1)
+        [ -n "$tmp" ] && break
+        kill -0 "$pid" 2> /dev/null || break
+        sleep 0.01
+    done
+    [ -n "$tmp" ] || { kill "$pid" 2> /dev/null; fail "the conversion's temporary file never appeared"; return 1; }
+    kill -STOP "$pid"
+    kill -TERM "$pid"
+    kill -CONT "$pid"
+    set +e
+    wait "$pid"
+    RC=$?
+    set -e
+    [ "$RC" = 143 ] || fail "exit status $RC, expected 143 (SIGTERM): $(cat "$T/err")"
+    expect_private_dir_removed
+    [ -z "$(ls -A "$T/o")" ] || fail "files left: $(ls -A "$T/o")"
+}
+
 case_binary_writes_nothing() {
     exporter --fake-mode nofile
     pack_from my_test -o "$T/o/x.run"
@@ -168,6 +201,7 @@ cv_case unknown-test-name case_unknown_name
 cv_case binary-fails case_binary_fails
 cv_case binary-hangs case_binary_hangs
 cv_case interrupted case_interrupted
+cv_case interrupted-converting case_interrupted_converting
 cv_case binary-writes-nothing case_binary_writes_nothing
 cv_case exported-file-refused case_exported_file_refused
 cv_case usage case_usage
