@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* fdio.c - whole reads and writes on a file descriptor (see fdio.h). */
 #include "fdio.h"
+#include "error.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -27,7 +28,7 @@ ssize_t fd_pread_full(int fd, void *buf, size_t len, uint64_t off)
 	return (ssize_t)got;
 }
 
-int fd_write_full(int fd, const void *buf, size_t len)
+int fd_write_full(int fd, const void *buf, size_t len, const char *what)
 {
 	const uint8_t *p = buf;
 
@@ -37,7 +38,7 @@ int fd_write_full(int fd, const void *buf, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return -errno;
+			return error_set_errno(-errno, "cannot write %s", what);
 		p += n;
 		len -= (size_t)n;
 	}

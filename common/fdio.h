@@ -3,9 +3,9 @@
  * fdio.h - whole reads and writes on a file descriptor, retried across
  * EINTR and short transfers (as util-linux's all-io.h).
  *
- * These two leave no error message: only the caller knows what the bytes
- * are ("the payload", "the runfile"), so it calls error_set_errno() with
- * the negative errno returned here.
+ * fd_pread_full() leaves no error message: a short read is not an error
+ * here, and only the caller knows whether it means "truncated".
+ * fd_write_full() names what it writes in its message.
  */
 #ifndef KTSTR_FDIO_H
 #define KTSTR_FDIO_H
@@ -21,7 +21,11 @@
  */
 ssize_t fd_pread_full(int fd, void *buf, size_t len, uint64_t off);
 
-/** fd_write_full() - write all @len bytes. Return: 0 or a negative errno. */
-int fd_write_full(int fd, const void *buf, size_t len);
+/**
+ * fd_write_full() - write all @len bytes.
+ * @what: what is written, for the message ("cannot write WHAT: why")
+ * Return: 0, or a negative errno with that message.
+ */
+int fd_write_full(int fd, const void *buf, size_t len, const char *what);
 
 #endif

@@ -168,13 +168,6 @@ out:
 	return r;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-	int r = fd_write_full(fd, buf, len);
-
-	return r < 0 ? error_set_errno(r, "cannot write the runfile") : 0;
-}
-
 /*
  * The temporary file is registered with sigcleanup: not only our own error
  * paths remove it, but also a SIGINT, SIGTERM, SIGHUP or SIGPIPE that comes
@@ -203,7 +196,7 @@ int pack_write(const struct pack_job *job, struct spec *spec)
 		goto out;
 	}
 	tmp = sigcleanup_path(slot);
-	if ((r = write_all(fd, job->stub, job->stub_len)) < 0)
+	if ((r = fd_write_full(fd, job->stub, job->stub_len, "the runfile")) < 0)
 		goto fail;
 	f.payload_offset = job->stub_len;
 	if ((r = write_payload(job, om, fd, spec, &f)) < 0)
@@ -218,7 +211,8 @@ int pack_write(const struct pack_job *job, struct spec *spec)
 	sha256_update(&sha, enc.len, (const uint8_t *)enc.buf);
 	sha256_digest(&sha, sizeof(f.spec_sha256), f.spec_sha256);
 	runfile_footer_encode(&f, raw);
-	if ((r = write_all(fd, enc.buf, enc.len)) < 0 || (r = write_all(fd, raw, sizeof(raw))) < 0)
+	if ((r = fd_write_full(fd, enc.buf, enc.len, "the runfile")) < 0 ||
+	    (r = fd_write_full(fd, raw, sizeof(raw), "the runfile")) < 0)
 		goto fail;
 	if (fchmod(fd, 0755) < 0) {
 		r = error_set_errno(-errno, "cannot chmod %s", tmp);

@@ -139,13 +139,6 @@ struct payload_writer *payload_writer_new(int fd, enum payload_codec codec, int 
 	return pw;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-	int r = fd_write_full(fd, buf, len);
-
-	return r < 0 ? error_set_errno(r, "cannot write the runfile") : 0;
-}
-
 /* Write the oldest job once it is compressed; called with the lock held. */
 static int write_oldest(struct payload_writer *pw)
 {
@@ -158,7 +151,7 @@ static int write_oldest(struct payload_writer *pw)
 	r = j->err;
 	if (r < 0) {
 		error_restore(j->msg);
-	} else if ((r = write_all(pw->fd, j->out.buf, j->out.len)) == 0) {
+	} else if ((r = fd_write_full(pw->fd, j->out.buf, j->out.len, "the runfile")) == 0) {
 		sha256_update(&pw->sha, j->out.len, (const uint8_t *)j->out.buf);
 		pw->written += j->out.len;
 		pw->ulen_written += j->inlen;

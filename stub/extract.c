@@ -321,13 +321,6 @@ static int check_header(struct extract_job *job, struct archive_entry *e, size_t
 	return 0;
 }
 
-static int write_all(int fd, const void *buf, size_t len, const char *name)
-{
-	int r = fd_write_full(fd, buf, len);
-
-	return r < 0 ? error_set_errno(r, "cannot write %s", name) : 0;
-}
-
 static int extract_member(struct extract_job *job, struct archive *a, size_t idx)
 {
 	const struct spec_member *m = &job->rf->spec.members[idx];
@@ -358,7 +351,7 @@ static int extract_member(struct extract_job *job, struct archive *a, size_t idx
 		if ((uint64_t)off != written || size > m->size - written)
 			return error_set(-EBADMSG, "member %s: data out of order or past its size",
 					 m->name);
-		if ((r = write_all(fd, buf, size, m->name)) < 0)
+		if ((r = fd_write_full(fd, buf, size, m->name)) < 0)
 			return r;
 		written += size;
 		atomic_fetch_add(&job->written, size);
