@@ -201,6 +201,23 @@ static int lock_unusable(int err)
 	return err;
 }
 
+/*
+ * The lock file must be ours: a regular file owned by our uid (another
+ * user's file, or a device, could be a trap).  Checked by the run after it
+ * opens the file, and by --preflight, with one message.
+ */
+static int lock_file_owned(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid())
+		return 0;
+	error_set(-EPERM, "the run lock %s is not a regular file owned by uid %u",
+		  PATH_RUN_LOCK, (unsigned)geteuid());
+	error_hint("remove %s: no runfile holds it", PATH_RUN_LOCK);
+	return -EPERM;
+}
+
 /* "PATH: why" for the --preflight table, in the words of the temp dir row */
 static void describe_unusable(char *host, size_t size, const char *path, int err,
 			      const char *eacces)
@@ -215,7 +232,6 @@ int run_lock_probe(char *host, size_t size)
 	/* O_NONBLOCK: a FIFO planted there must not hang us in open() */
 	_cleanup_close_ int fd = open(PATH_RUN_LOCK, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
 				      O_CLOEXEC);
-	struct stat st;
 	int err;
 
 	if (fd < 0 && errno == ENOENT) {
@@ -249,13 +265,10 @@ int run_lock_probe(char *host, size_t size)
 		return lock_busy(who.l_pid);
 	}
 	/* what run_lock_acquire() refuses after its open(O_RDWR) */
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+	if ((err = lock_file_owned(fd)) < 0) {
 		snprintf(host, size, "%s: not a regular file owned by uid %u", PATH_RUN_LOCK,
 			 (unsigned)geteuid());
-		error_set(-EPERM, "the run lock %s is not a regular file owned by uid %u",
-			  PATH_RUN_LOCK, (unsigned)geteuid());
-		error_hint("remove %s: no runfile holds it", PATH_RUN_LOCK);
-		return -EPERM;
+		return err;
 	}
 	if (faccessat(AT_FDCWD, PATH_RUN_LOCK, W_OK, AT_EACCESS) < 0) {
 		err = -errno;
@@ -284,18 +297,16 @@ int run_lock_check(void)
 int run_lock_acquire(void)
 {
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-	struct stat st;
 	char pidbuf[32];
-	int fd, n;
+	int fd, n, r;
 
 	fd = open(PATH_RUN_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return lock_unusable(error_set_errno(-errno, "cannot open the run lock %s",
 						     PATH_RUN_LOCK));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+	if ((r = lock_file_owned(fd)) < 0) {
 		close(fd);
-		return error_set(-EPERM, "the run lock %s is not a regular file owned by uid %u",
-				 PATH_RUN_LOCK, (unsigned)geteuid());
+		return r;
 	}
 	if (fcntl(fd, F_SETLK, &fl) < 0) {
 		int err = errno;

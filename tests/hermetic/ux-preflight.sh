@@ -354,6 +354,31 @@ case_lock_readonly_run() {
     expect_clean
 }
 
+# a lock file that is not the run's own (another user's, or a directory):
+# --preflight says so, and the run refuses it with the same message
+case_lock_foreign_file() {
+    pack "$WORK/t.run"
+    : > "$LOCK"
+    chown 65534 "$LOCK"
+    run_rf "$WORK/t.run" --preflight
+    expect_rc 1
+    expect_row "run lock" "$LOCK: not a regular file owned by uid 0" "$LOCK_NEED" NO
+    expect_err "t.run: error: the run lock $LOCK is not a regular file owned by uid 0"
+    expect_err "t.run: hint: remove $LOCK: no runfile holds it"
+    run_rf "$WORK/t.run"
+    expect_rc 1
+    expect_err "t.run: hint: remove $LOCK: no runfile holds it"
+    expect_verdict "t.run: ERROR (lock: the run lock $LOCK is not a regular file owned by uid 0)"
+    [ "$(stat -c %u "$LOCK")" = 65534 ] || fail "the foreign lock file was changed"
+    rm -f "$LOCK"
+    mkdir "$LOCK"
+    run_rf "$WORK/t.run" --preflight
+    expect_rc 1
+    expect_row "run lock" "$LOCK: not a regular file owned by uid 0" "$LOCK_NEED" NO
+    rmdir "$LOCK"
+    expect_clean
+}
+
 run_case preflight-good-host-root case_good_host_root
 run_case preflight-good-host-nobody case_good_host_nobody
 run_case preflight-topology-shortfall case_topology_shortfall
@@ -366,4 +391,5 @@ run_case preflight-small-tmpdir case_small_tmpdir
 run_case preflight-everything-fails case_everything_fails
 run_case preflight-lock-held case_lock_held
 run_case preflight-lock-readonly-run case_lock_readonly_run
+run_case preflight-lock-foreign-file case_lock_foreign_file
 finish
